@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderLogviewCoreTests() { #expect(1 + 1 == 2) }

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderLogviewSourcesTests() { #expect(1 + 1 == 2) }
