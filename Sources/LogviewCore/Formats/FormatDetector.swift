@@ -1,0 +1,51 @@
+/// Picks a file's format by sampling its first lines with every known format.
+///
+/// The candidate whose parser starts the most entries wins; ties go to the earlier candidate, so
+/// specific formats are listed before general ones and the generic fallback comes last.
+public enum FormatDetector {
+    /// A format with the options it would read the file with.
+    public struct Candidate: Sendable {
+        public var format: any LogFormat
+        public var options: FormatOptions
+        public init(format: any LogFormat, options: FormatOptions) {
+            self.format = format
+            self.options = options
+        }
+    }
+
+    /// How much of a file the detector reads.
+    public static let sampleLines = 200
+    public static let sampleBytes = 256 * 1024
+
+    /// The best candidate for `sample` and how many of the sampled lines it starts entries on.
+    public static func detect(_ sample: UnsafeRawBufferPointer, among candidates: [Candidate]) -> (Candidate, Int)? {
+        var best: (Candidate, Int)? = nil
+        for c in candidates {
+            guard let parser = try? c.format.makeParser(c.options) else { continue }
+            let starts = countStarts(sample, parser)
+            if starts > (best?.1 ?? 0) { best = (c, starts) }
+        }
+        return best
+    }
+
+    static func countStarts(_ sample: UnsafeRawBufferPointer, _ parser: any LineParser) -> Int {
+        var starts = 0, lines = 0, pos = 0
+        let limit = min(sample.count, sampleBytes)
+        while pos < limit && lines < sampleLines {
+            let nl = sample.firstIndex(of: 0x0A, from: pos) ?? sample.count
+            // The last line may be cut by the sample boundary: skip it unless it is the file's end.
+            if nl > limit && nl < sample.count { break }
+            var end = nl
+            if end > pos, sample[end - 1] == 0x0D { end -= 1 }
+            var skip = pos
+            while skip < end, sample[skip] == 0 { skip += 1 }
+            if end > skip {
+                var facts = LineFacts()
+                if parser.scan(sample.slice(skip, end), into: &facts) == .start { starts += 1 }
+                lines += 1
+            }
+            pos = nl + 1
+        }
+        return starts
+    }
+}

@@ -1,0 +1,69 @@
+/// One indexed source: its name, format, files and entry columns.
+public final class SourceIndex: @unchecked Sendable {
+    public let name: String
+    public let formatName: String
+    public let segments: [Segment]
+    public internal(set) var entries: EntryColumns
+    /// Ids in this source's local key space until the timeline re-keys them globally.
+    var localIDs: IDTable
+    /// Entry indices in time order (stable), or nil when the file order already is.
+    public internal(set) var timeOrder: [UInt32]?
+    /// The parser that read the source, kept for `annotate` in the detail view.
+    let parser: any LineParser
+    /// The finest precision any entry of this source has.
+    public let finestPrecision: TimePrecision
+
+    init(name: String, formatName: String, segments: [Segment], entries: EntryColumns, ids: IDTable,
+        parser: any LineParser)
+    {
+        self.name = name
+        self.formatName = formatName
+        self.segments = segments
+        self.entries = entries
+        self.localIDs = ids
+        self.parser = parser
+        var finest = TimePrecision.seconds
+        for m in entries.meta {
+            let p = TimePrecision(rawValue: m >> 4) ?? .seconds
+            if p > finest { finest = p }
+            if finest == .nanoseconds { break }
+        }
+        finestPrecision = finest
+        timeOrder = SourceIndex.stableTimeOrder(entries.timestamps)
+    }
+
+    /// The raw bytes of entry `i` (all its physical lines, without the final newline).
+    public func withBytes<R>(of i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let seg = segments[Int(entries.segments[i])].data.bytes
+        let start = Int(entries.offsets[i])
+        return body(seg.slice(start, start + Int(entries.lengths[i])))
+    }
+
+    public func path(of i: Int) -> String { segments[Int(entries.segments[i])].path }
+
+    /// All fields of entry `i` for the detail view.
+    public func fields(of i: Int) -> [Field] {
+        withBytes(of: i) { bytes in
+            let firstLine = bytes.firstIndex(of: 0x0A, from: 0) ?? bytes.count
+            var end = firstLine
+            if end > 0, bytes[end - 1] == 0x0D { end -= 1 }
+            return parser.annotate(bytes.slice(0, end))
+        }
+    }
+
+    static func stableTimeOrder(_ ts: [Int64]) -> [UInt32]? {
+        var sorted = true
+        for i in ts.indices.dropFirst() where ts[i] < ts[i - 1] {
+            sorted = false
+            break
+        }
+        if sorted { return nil }
+        var order = (0..<UInt32(ts.count)).map { $0 }
+        order.sort { ts[Int($0)] != ts[Int($1)] ? ts[Int($0)] < ts[Int($1)] : $0 < $1 }
+        return order
+    }
+
+    /// Entry index of the k-th entry in time order.
+    @inline(__always)
+    public func entry(atTimeRank k: Int) -> Int { timeOrder.map { Int($0[k]) } ?? k }
+}

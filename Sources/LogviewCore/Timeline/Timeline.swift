@@ -1,0 +1,107 @@
+/// All sources merged into one time order.
+///
+/// The merge is stable: equal timestamps keep source order, then file order (DESIGN.md #4).
+/// Lines out of order inside a file are placed by their timestamp.
+public final class Timeline: @unchecked Sendable {
+    public let sources: [SourceIndex]
+    /// Every entry of every source, in time order.
+    public let order: [EntryRef]
+    /// Timestamps parallel to `order`, for binary search.
+    public let times: [Int64]
+    public let correlation: Correlation
+
+    public init(sources: [SourceIndex]) {
+        self.sources = sources
+        correlation = Correlation(sources: sources)
+        (order, times) = Timeline.merge(sources)
+    }
+
+    public var count: Int { order.count }
+
+    public func timestamp(_ ref: EntryRef) -> Timestamp {
+        Timestamp(nanoseconds: sources[ref.source].entries.timestamps[ref.entry])
+    }
+
+    /// Position of the first entry at or after `t`. O(log n).
+    public func position(atOrAfter t: Timestamp) -> Int {
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < t.nanoseconds { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Sorts refs into timeline order: time, then source, then file position.
+    public func sortInTimeOrder(_ refs: inout [EntryRef]) {
+        refs.sort { a, b in
+            let ta = sources[a.source].entries.timestamps[a.entry]
+            let tb = sources[b.source].entries.timestamps[b.entry]
+            return ta != tb ? ta < tb : a.raw < b.raw
+        }
+    }
+
+    /// K-way merge of the sources' time orders with a small binary heap.
+    static func merge(_ sources: [SourceIndex]) -> ([EntryRef], [Int64]) {
+        let total = sources.reduce(0) { $0 + $1.entries.count }
+        var order: [EntryRef] = []
+        var times: [Int64] = []
+        order.reserveCapacity(total)
+        times.reserveCapacity(total)
+        // Heap of (time, source) with a cursor per source.
+        var cursor = [Int](repeating: 0, count: sources.count)
+        var heap: [(Int64, Int)] = []
+        func less(_ a: (Int64, Int), _ b: (Int64, Int)) -> Bool { a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
+        func push(_ x: (Int64, Int)) {
+            heap.append(x)
+            var i = heap.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                if less(heap[i], heap[p]) {
+                    heap.swapAt(i, p)
+                    i = p
+                } else { break }
+            }
+        }
+        func popMin() -> (Int64, Int) {
+            let top = heap[0]
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < heap.count, less(heap[l], heap[m]) { m = l }
+                    if r < heap.count, less(heap[r], heap[m]) { m = r }
+                    if m == i { break }
+                    heap.swapAt(i, m)
+                    i = m
+                }
+            }
+            return top
+        }
+        for (s, src) in sources.enumerated() where src.entries.count > 0 {
+            push((src.entries.timestamps[src.entry(atTimeRank: 0)], s))
+        }
+        while !heap.isEmpty {
+            let (t, s) = popMin()
+            let src = sources[s]
+            // Drain this source while it stays strictly before the next source's head.
+            var k = cursor[s]
+            let limit = heap.first
+            while k < src.entries.count {
+                let e = src.entry(atTimeRank: k)
+                let te = src.entries.timestamps[e]
+                if k > cursor[s], let (lt, ls) = limit, !(te < lt || (te == lt && s < ls)) { break }
+                order.append(EntryRef(source: s, entry: e))
+                times.append(te)
+                k += 1
+            }
+            cursor[s] = k
+            if k < src.entries.count { push((src.entries.timestamps[src.entry(atTimeRank: k)], s)) }
+            _ = t
+        }
+        return (order, times)
+    }
+}
