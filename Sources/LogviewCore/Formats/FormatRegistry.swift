@@ -30,3 +30,23 @@ public enum FormatRegistry {
         return out
     }
 }
+
+extension FormatRegistry {
+    /// Used when no format starts any sampled line (binary data, free text).
+    public static var fallback: any LogFormat { all.last ?? PlainTextFormat() }
+}
+
+/// Every line is its own entry, timed by the file (used only when no format is registered).
+struct PlainTextFormat: LogFormat {
+    var name: String { "plain" }
+    var defaultSourceName: String { "log" }
+    func makeParser(_ options: FormatOptions) throws -> any LineParser { Parser(time: options.referenceTime) }
+    final class Parser: LineParser {
+        let time: Timestamp
+        init(time: Timestamp) { self.time = time }
+        func scan(_ line: UnsafeRawBufferPointer, into facts: inout LineFacts) -> LineKind {
+            facts.timestamp = time
+            return .start
+        }
+    }
+}

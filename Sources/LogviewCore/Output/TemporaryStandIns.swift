@@ -39,3 +39,8 @@ public struct Pattern: Sendable {
     }
     public func matches(_ bytes: UnsafeRawBufferPointer) -> Bool { firstMatch(in: bytes) != nil }
 }
+public enum Gzip {
+    public static func isGzip(_ b: UnsafeRawBufferPointer) -> Bool { b.count >= 2 && b[0] == 0x1f && b[1] == 0x8b }
+    public static func decompress(_ b: UnsafeRawBufferPointer) throws -> [UInt8] { throw PatternStandInError() }
+}
+struct PatternStandInError: Error {}
