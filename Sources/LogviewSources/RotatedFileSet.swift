@@ -10,6 +10,11 @@ public struct RotatedFileSet: Equatable, Sendable {
     /// Paths oldest first; the live file last.
     public var paths: [String]
 
+    public init(base: String, paths: [String]) {
+        self.base = base
+        self.paths = paths
+    }
+
     /// Splits a path into its set's base and an age rank (0 = live; higher = older).
     /// `access.log.3.gz` → (`access.log`, 3); `access.log-20260130` → (`access.log`, a rank from the date).
     static func rotation(of path: String) -> (base: String, age: Int) {
