@@ -76,6 +76,14 @@ public struct EntryWriter {
             message.append(contentsOf: line)
         }
         message.withUnsafeBytes { JSONString.append($0, to: &out) }
+        if let details = src.details {
+            out.append(0x2C)
+            details.appendJSONMembers(entry: ref.entry, to: &out)
+            out.append(contentsOf: #","lines":"#.utf8)
+            out.append(contentsOf: String(e.lineCounts[ref.entry]).utf8)
+            out.append(contentsOf: "}\n".utf8)
+            return
+        }
         out.append(contentsOf: #","file":"#.utf8)
         appendJSON(src.path(of: ref.entry), &out)
         out.append(contentsOf: #","line":"#.utf8)

@@ -12,10 +12,13 @@ public final class SourceIndex: @unchecked Sendable {
     let parser: any LineParser
     /// The finest precision any entry of this source has.
     public let finestPrecision: TimePrecision
+    /// For record-backed sources (the journal): cursor and fields instead of file and line.
+    public let details: (any EntryDetailProvider)?
 
     init(name: String, formatName: String, segments: [Segment], entries: EntryColumns, ids: IDTable,
-        parser: any LineParser)
+        parser: any LineParser, details: (any EntryDetailProvider)? = nil)
     {
+        self.details = details
         self.name = name
         self.formatName = formatName
         self.segments = segments
@@ -43,7 +46,8 @@ public final class SourceIndex: @unchecked Sendable {
 
     /// All fields of entry `i` for the detail view.
     public func fields(of i: Int) -> [Field] {
-        withBytes(of: i) { bytes in
+        if let details { return details.fields(of: i) }
+        return withBytes(of: i) { bytes in
             let firstLine = bytes.firstIndex(of: 0x0A, from: 0) ?? bytes.count
             var end = firstLine
             if end > 0, bytes[end - 1] == 0x0D { end -= 1 }
