@@ -92,4 +92,11 @@ import Testing
                 == "nginx log_format has no time variable; logview needs $time_local, $time_iso8601 or $msec to place lines in time"
         )
     }
+
+    @Test func makeParserRejectsABadFormat() {
+        let options = FormatOptions(zone: .utc, nginxLogFormat: "$msec ${status")
+        #expect(throws: NginxLogFormat.Error.unclosedBrace(near: "${status")) {
+            _ = try NginxAccessFormat().makeParser(options)
+        }
+    }
 }
