@@ -205,3 +205,12 @@ import Testing
         #expect(Level.warning < Level.error && Level.unknown < Level.trace)
     }
 }
+
+@Suite struct TimestampRangeTests {
+    @Test func yearsOutsideTheNanosecondRangeSaturateInsteadOfTrapping() {
+        let far = Array("9999-01-30T14:02:03Z".utf8).withUnsafeBytes { TimestampParsing.iso8601($0, at: 0, zone: .utc) }
+        #expect(far?.timestamp == .distantFuture)
+        let early = Array("0001-01-01T00:00:00Z".utf8).withUnsafeBytes { TimestampParsing.iso8601($0, at: 0, zone: .utc) }
+        #expect(early?.timestamp == .distantPast)
+    }
+}

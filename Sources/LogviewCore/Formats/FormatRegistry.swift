@@ -1,6 +1,7 @@
 /// Every log format logview knows, in detection priority order (specific first, generic last).
 public enum FormatRegistry {
     public static let all: [any LogFormat] = [
+        NginxJSONAccessFormat(), NginxAccessFormat(), NginxErrorFormat(),
     ]
 
     /// The format with this name (`--format`), if any.
@@ -33,7 +34,7 @@ public enum FormatRegistry {
 
 extension FormatRegistry {
     /// Used when no format starts any sampled line (binary data, free text).
-    public static var fallback: any LogFormat { all.last ?? PlainTextFormat() }
+    public static var fallback: any LogFormat { format(named: "generic") ?? PlainTextFormat() }
 }
 
 /// Every line is its own entry, timed by the file (used only when no format is registered).

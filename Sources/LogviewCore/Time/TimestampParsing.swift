@@ -60,10 +60,16 @@ public enum TimestampParsing {
     }
 
     /// Converts a wall-clock time to UTC: with `offset` when the log printed one, else in `zone`.
+    /// Saturates outside the representable range (years before 1678 or after 2261), so a hostile
+    /// year can never trap.
     @inline(__always)
     public static func resolve(localSeconds: Int64, nanos: Int64, offset: Int32?, zone: ZoneRules) -> Timestamp {
         let off = offset ?? zone.offset(forLocal: localSeconds)
-        return Timestamp(nanoseconds: (localSeconds - Int64(off)) * 1_000_000_000 + nanos)
+        let (scaled, overflow) = (localSeconds &- Int64(off)).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return localSeconds < 0 ? .distantPast : .distantFuture }
+        let (sum, overflow2) = scaled.addingReportingOverflow(nanos)
+        if overflow2 { return localSeconds < 0 ? .distantPast : .distantFuture }
+        return Timestamp(nanoseconds: sum)
     }
 
     /// ISO 8601 / RFC 3339 and the common log variants:
