@@ -2,6 +2,7 @@
 public enum FormatRegistry {
     public static let all: [any LogFormat] = [
         NginxJSONAccessFormat(), NginxAccessFormat(), NginxErrorFormat(),
+        PostgresJSONFormat(), PostgresCSVFormat(), PostgresStderrFormat(),
     ]
 
     /// The format with this name (`--format`), if any.

@@ -19,7 +19,7 @@ public protocol LineParser: AnyObject {
     func scan(_ line: UnsafeRawBufferPointer, into facts: inout LineFacts) -> LineKind
 
     /// All fields of an entry for the detail view and JSON; only called for entries shown.
-    /// `text` is the entry's first physical line.
+    /// `text` is the whole entry: its first line and any continuation lines (LF-separated, CRs kept).
     func annotate(_ text: UnsafeRawBufferPointer) -> [Field]
 }
 

@@ -70,7 +70,8 @@ public struct EntryColumns: Sendable {
 
 /// What an entry says about an HTTP request, for linking error-log lines to access-log lines.
 public struct RequestFacts: Sendable, Equatable {
-    /// Hash of (client address, request line); equal for the access and error line of one request.
+    /// Hash of (client address, request line); equal for the access and error line of one request;
+    /// 0 when the entry names neither.
     public var matchHash: UInt64
     /// The request's duration when the entry marks its end (nginx access), else nil.
     public var duration: TimeSpan?

@@ -47,12 +47,7 @@ public final class SourceIndex: @unchecked Sendable {
     /// All fields of entry `i` for the detail view.
     public func fields(of i: Int) -> [Field] {
         if let details { return details.fields(of: i) }
-        return withBytes(of: i) { bytes in
-            let firstLine = bytes.firstIndex(of: 0x0A, from: 0) ?? bytes.count
-            var end = firstLine
-            if end > 0, bytes[end - 1] == 0x0D { end -= 1 }
-            return parser.annotate(bytes.slice(0, end))
-        }
+        return withBytes(of: i) { parser.annotate($0) }
     }
 
     static func stableTimeOrder(_ ts: [Int64]) -> [UInt32]? {

@@ -82,8 +82,9 @@ public enum SourceIndexer {
         }
     }
 
-    /// Hash of the client address and request line; 0 parts hash as empty.
+    /// Hash of the client address and request line; 0 when the line has neither (nothing to match).
     static func matchHash(_ line: UnsafeRawBufferPointer, peer: ByteRange?, request: ByteRange?) -> UInt64 {
+        if (peer?.isEmpty ?? true) && (request?.isEmpty ?? true) { return 0 }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ r: ByteRange?) {
             if let r, r.start >= 0, Int(r.end) <= line.count, !r.isEmpty {
@@ -97,6 +98,6 @@ public enum SourceIndexer {
         }
         mix(peer)
         mix(request)
-        return h
+        return h == 0 ? 1 : h
     }
 }

@@ -124,7 +124,7 @@ public struct Correlation: Sendable {
         var byMatch: [UInt64: [(group: UInt32, start: Int64, end: Int64)]] = [:]
         for src in sources {
             let e = src.entries
-            for (i, r) in e.requests where e.hasKeys(i) && r.duration != nil {
+            for (i, r) in e.requests where r.matchHash != 0 && e.hasKeys(i) && r.duration != nil {
                 let g = groupOfKey[Int(e.keys[Int(e.keyStarts[i])])]
                 let end = e.timestamps[i] + e.precision(i).unit.nanoseconds - 1
                 byMatch[r.matchHash, default: []].append((g, e.timestamps[i] - r.duration!.nanoseconds, end))
@@ -133,7 +133,7 @@ public struct Correlation: Sendable {
         guard !byMatch.isEmpty else { return }
         for (s, src) in sources.enumerated() {
             let e = src.entries
-            for (i, r) in e.requests where !e.hasKeys(i) && r.duration == nil {
+            for (i, r) in e.requests where r.matchHash != 0 && !e.hasKeys(i) && r.duration == nil {
                 guard let candidates = byMatch[r.matchHash] else { continue }
                 let t = e.timestamps[i]
                 let unit = e.precision(i).unit.nanoseconds
