@@ -93,7 +93,26 @@ public enum Gzip {
         _ bytes: UnsafeRawBufferPointer, outputLimit: Int = .max
     ) -> (bytes: [UInt8], error: Error?) {
         let limit = max(outputLimit, 0)
-        let out = InflateOutput(initialCapacity: sizeHint(bytes), limit: limit)
+        // Decode straight into the result; only an output larger than the trailer announced
+        // (several members, a damaged trailer) moves to other memory and is copied at the end.
+        let capacity = min(sizeHint(bytes), limit > Int.max / 2 ? Int.max / 2 : limit + 259) + 258 + InflateOutput.slack
+        var error: Error?
+        var moved: [UInt8]?
+        let inPlace = [UInt8](unsafeUninitializedCapacity: capacity) { storage, initialized in
+            let out = InflateOutput(storage: storage, limit: limit)
+            error = decodeMembers(bytes, into: out)
+            if out.ownsStorage {
+                moved = [UInt8](UnsafeBufferPointer(start: out.base, count: out.resultCount))
+                initialized = 0
+            } else {
+                initialized = out.resultCount
+            }
+        }
+        return (moved ?? inPlace, error)
+    }
+
+    /// Decodes every member of `bytes` into `out`; returns the first problem, if any.
+    private static func decodeMembers(_ bytes: UnsafeRawBufferPointer, into out: InflateOutput) -> Error? {
         var offset = 0
         var member = 0
         do throws(Error) {
@@ -107,40 +126,39 @@ public enum Gzip {
                 guard trailer <= bytes.count - 8 else { throw .truncated(offset: bytes.count) }
                 let expectedCRC = bytes.loadUnaligned(fromByteOffset: trailer, as: UInt32.self).littleEndian
                 let expectedSize = bytes.loadUnaligned(fromByteOffset: trailer + 4, as: UInt32.self).littleEndian
-                let size = out.count - memberStart
-                let crc = CRC32.checksum(UnsafeRawBufferPointer(start: out.base + memberStart, count: size))
-                guard crc == expectedCRC else {
-                    throw .crcMismatch(member: member, expected: expectedCRC, actual: crc)
+                let size = UInt32(truncatingIfNeeded: out.count - memberStart)
+                guard inflater.checksum == expectedCRC else {
+                    throw .crcMismatch(member: member, expected: expectedCRC, actual: inflater.checksum)
                 }
-                guard UInt32(truncatingIfNeeded: size) == expectedSize else {
-                    throw .sizeMismatch(
-                        member: member, expected: expectedSize, actual: UInt32(truncatingIfNeeded: size))
+                guard size == expectedSize else {
+                    throw .sizeMismatch(member: member, expected: expectedSize, actual: size)
                 }
                 offset = trailer + 8
-                if offset == bytes.count { break }
+                if offset == bytes.count { return nil }
                 // Another member, or only its first byte (cut short): the header reports which.
                 if bytes[offset] == 0x1F && (offset + 1 == bytes.count || bytes[offset + 1] == 0x8B) {
                     continue
                 }
                 var k = offset
                 while k < bytes.count && bytes[k] == 0 { k += 1 }
-                if k == bytes.count { break }
+                if k == bytes.count { return nil }
                 throw .trailingGarbage(offset: offset)
             }
         } catch {
-            return (out.bytes(), error)
+            return error
         }
-        return (out.bytes(), nil)
     }
 
-    /// Initial output size: the last member's ISIZE when plausible (DEFLATE expands at most
-    /// about 1032:1), else four times the input.
+    /// Initial output size: the last member's ISIZE (exact for a single-member file under
+    /// 4 GiB), but no more than 128 times the input, so a forged trailer cannot make us reserve
+    /// gigabytes up front (a file that really expands more grows by doubling); four times the
+    /// input when ISIZE is implausibly small.
     private static func sizeHint(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard bytes.count >= 18 else { return 4096 }
         let isize = Int(bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self).littleEndian)
-        let (maxRatio, overflow) = bytes.count.multipliedReportingOverflow(by: 1032)
-        if isize >= bytes.count / 2 && (overflow || isize <= maxRatio) { return isize + 1 }
-        return bytes.count.multipliedReportingOverflow(by: 4).overflow ? Int.max / 2 : bytes.count * 4
+        let n = min(bytes.count, Int.max / 256)
+        if isize >= n / 2 { return min(isize, n * 128) }
+        return n * 4
     }
 
     /// Flag bits of a member header (RFC 1952, 2.3.1).

@@ -28,6 +28,10 @@ struct Inflater {
     private var distanceTable: [UInt32] = []
     private var codeLengthTable: [UInt32] = []
 
+    /// CRC-32 of everything this stream decoded, updated after each block while its output is
+    /// still in cache (cheaper than a second pass over the whole output).
+    private(set) var checksum: UInt32 = 0
+
     init(input: UnsafeRawBufferPointer, at offset: Int) {
         self.input = input
         self.position = offset
@@ -40,6 +44,12 @@ struct Inflater {
     /// `memberStart` is where this stream's output begins: back-references may not reach before it.
     mutating func inflate(into out: InflateOutput, memberStart: Int) throws(Gzip.Error) {
         while true {
+            let blockStart = out.count
+            defer {
+                checksum = CRC32.checksum(
+                    UnsafeRawBufferPointer(start: out.base + blockStart, count: out.count - blockStart),
+                    continuing: checksum)
+            }
             let header = try bits(3)
             let isFinal = header & 1 == 1
             switch header >> 1 {
@@ -374,6 +384,10 @@ struct Inflater {
 }
 
 /// Decoded output with slack past its capacity, so a match copy may store 8 bytes at a time.
+///
+/// It starts in memory the caller lends (the result array being built, sized from the gzip
+/// trailer) and moves to memory of its own only if that turns out too small, so the usual
+/// single-member file is decoded in place with no final copy.
 final class InflateOutput {
     private(set) var base: UnsafeMutablePointer<UInt8>
     /// Bytes decoded so far.
@@ -382,30 +396,34 @@ final class InflateOutput {
     private(set) var capacity: Int
     /// The most bytes the caller wants; decoding stops with an error past it.
     let limit: Int
+    /// Whether `base` was allocated here (else it is the caller's until the output outgrows it).
+    private(set) var ownsStorage = false
 
+    /// Bytes past `capacity` that a match copy may overwrite.
     static let slack = 16
 
-    init(initialCapacity: Int, limit: Int) {
+    /// Output in the caller's `storage`, whose last `slack` bytes are the slack.
+    init(storage: UnsafeMutableBufferPointer<UInt8>, limit: Int) {
+        precondition(storage.count > Self.slack)
         self.limit = limit
-        // A symbol may write up to 258 bytes after the limit is reached; then decoding stops.
-        let cap = max(min(initialCapacity, limit &+ 259), 4096)
-        base = .allocate(capacity: cap + Self.slack)
-        capacity = cap
+        base = storage.baseAddress!
+        capacity = storage.count - Self.slack
     }
 
-    deinit { base.deallocate() }
+    deinit { if ownsStorage { base.deallocate() } }
 
     /// Makes room for `n` more bytes (at most 64 KiB), or throws when the limit is passed.
     func reserve(_ n: Int) throws(Gzip.Error) {
         try checkLimit()
         guard count + n > capacity else { return }
         let maxCapacity = limit > Int.max - (1 << 17) ? Int.max - (1 << 17) : limit + (1 << 17)
-        let newCapacity = min(max(capacity * 2, count + n), maxCapacity)
+        let newCapacity = min(max(capacity * 2, count + n, 1 << 16), maxCapacity)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + Self.slack)
         newBase.update(from: base, count: count)
-        base.deallocate()
+        if ownsStorage { base.deallocate() }
         base = newBase
         capacity = newCapacity
+        ownsStorage = true
     }
 
     /// Throws once more than `limit` bytes were decoded.
@@ -414,11 +432,8 @@ final class InflateOutput {
         if count > limit { throw .outputLimitExceeded(limit: limit) }
     }
 
-    /// The decoded bytes, at most `limit` of them, in an array of exactly that size.
-    func bytes() -> [UInt8] {
-        let n = min(count, limit)
-        return [UInt8](UnsafeBufferPointer(start: base, count: n))
-    }
+    /// How many decoded bytes the caller gets: at most `limit`.
+    var resultCount: Int { min(count, limit) }
 }
 
 /// Canonical Huffman decoding tables (RFC 1951, 3.2.2) as flat arrays of packed entries.
@@ -482,93 +497,104 @@ enum HuffmanTable {
         lengths: UnsafeBufferPointer<UInt8>, rootBits: Int, alphabet kind: Alphabet,
         into table: inout [UInt32]
     ) -> Bool {
-        var countPerLength = [Int](repeating: 0, count: 16)
-        for l in lengths { countPerLength[Int(l)] += 1 }
-        countPerLength[0] = 0
-        var left = 1
-        var maxLength = 0
-        var used = 0
-        for len in 1...15 {
-            left <<= 1
-            left -= countPerLength[len]
-            if left < 0 { return false }
-            if countPerLength[len] > 0 { maxLength = len }
-            used += countPerLength[len]
-        }
-        if left > 0 && used > 0 {
-            // Incomplete: only a lone one-bit code is allowed (and not for code length codes).
-            guard kind != .codeLengths, maxLength == 1 else { return false }
-        }
-
-        // First code of each length, then each symbol's code reversed (DEFLATE sends codes MSB
-        // first into an LSB-first bit stream, so tables are indexed by reversed codes).
-        var nextCode = [Int](repeating: 0, count: 16)
-        var code = 0
-        for len in 1...15 {
-            code = (code + countPerLength[len - 1]) << 1
-            nextCode[len] = code
-        }
-        var reversed = [Int](repeating: 0, count: lengths.count)
-        for (symbol, l) in lengths.enumerated() where l > 0 {
-            let len = Int(l)
-            var c = nextCode[len]
-            nextCode[len] += 1
-            var r = 0
-            for _ in 0..<len {
-                r = (r << 1) | (c & 1)
-                c >>= 1
-            }
-            reversed[symbol] = r
-        }
-
-        // Subtables: one per root prefix of long codes, wide enough for its longest code.
         let rootSize = 1 << rootBits
-        let rootMask = rootSize - 1
-        var subtableBits = [Int](repeating: 0, count: rootSize)
-        if maxLength > rootBits {
-            for (symbol, l) in lengths.enumerated() where Int(l) > rootBits {
-                let prefix = reversed[symbol] & rootMask
-                subtableBits[prefix] = max(subtableBits[prefix], Int(l) - rootBits)
-            }
-        }
-        var subtableOffset = [Int](repeating: 0, count: rootSize)
-        var size = rootSize
-        for prefix in 0..<rootSize where subtableBits[prefix] > 0 {
-            subtableOffset[prefix] = size
-            size += 1 << subtableBits[prefix]
-        }
+        // Scratch: counts and first codes per length, reversed code per symbol, and per root
+        // prefix the subtable's index bits and offset. On the stack when small enough.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 32 + lengths.count + 2 * rootSize) {
+            scratch in
+            scratch.initialize(repeating: 0)
+            let countPerLength = scratch.baseAddress!
+            let nextCode = countPerLength + 16
+            let reversed = nextCode + 16
+            let subtableBits = reversed + lengths.count
+            let subtableOffset = subtableBits + rootSize
 
-        table.removeAll(keepingCapacity: true)
-        table.append(contentsOf: repeatElement(kindInvalid, count: size))
-        for prefix in 0..<rootSize where subtableBits[prefix] > 0 {
-            table[prefix] = kindSubtable | UInt32(subtableOffset[prefix]) << 16
-                | UInt32(subtableBits[prefix]) << 8 | UInt32(rootBits)
-        }
-        for (symbol, l) in lengths.enumerated() where l > 0 {
-            let len = Int(l)
-            let value = entry(symbol, kind)
-            // Invalid symbols consume nothing, so errors point at the start of their code.
-            if value == kindInvalid { continue }
-            if len <= rootBits {
-                let e = value | UInt32(len)
-                var i = reversed[symbol]
-                while i < rootSize {
-                    table[i] = e
-                    i += 1 << len
+            for l in lengths { countPerLength[Int(l)] += 1 }
+            countPerLength[0] = 0
+            var left = 1
+            var maxLength = 0
+            var used = 0
+            for len in 1...15 {
+                left <<= 1
+                left -= countPerLength[len]
+                if left < 0 { return false }
+                if countPerLength[len] > 0 { maxLength = len }
+                used += countPerLength[len]
+            }
+            if left > 0 && used > 0 {
+                // Incomplete: only a lone one-bit code is allowed (and not for code length codes).
+                guard kind != .codeLengths, maxLength == 1 else { return false }
+            }
+
+            // First code of each length, then each symbol's code reversed (DEFLATE sends codes
+            // MSB first into an LSB-first bit stream, so tables are indexed by reversed codes).
+            var code = 0
+            for len in 1...15 {
+                code = (code + countPerLength[len - 1]) << 1
+                nextCode[len] = code
+            }
+            for (symbol, l) in lengths.enumerated() where l > 0 {
+                let len = Int(l)
+                var c = nextCode[len]
+                nextCode[len] += 1
+                var r = 0
+                for _ in 0..<len {
+                    r = (r << 1) | (c & 1)
+                    c >>= 1
                 }
-            } else {
-                let prefix = reversed[symbol] & rootMask
-                let subLength = len - rootBits
-                let e = value | UInt32(subLength)
-                let base = subtableOffset[prefix]
-                let subSize = 1 << subtableBits[prefix]
-                var i = reversed[symbol] >> rootBits
-                while i < subSize {
-                    table[base + i] = e
-                    i += 1 << subLength
+                reversed[symbol] = r
+            }
+
+            // Subtables: one per root prefix of long codes, wide enough for its longest code.
+            let rootMask = rootSize - 1
+            var size = rootSize
+            if maxLength > rootBits {
+                for (symbol, l) in lengths.enumerated() where Int(l) > rootBits {
+                    let prefix = reversed[symbol] & rootMask
+                    subtableBits[prefix] = max(subtableBits[prefix], Int(l) - rootBits)
+                }
+                for prefix in 0..<rootSize where subtableBits[prefix] > 0 {
+                    subtableOffset[prefix] = size
+                    size += 1 << subtableBits[prefix]
                 }
             }
+
+            table.removeAll(keepingCapacity: true)
+            table.append(contentsOf: repeatElement(kindInvalid, count: size))
+            return table.withUnsafeMutableBufferPointer { t in
+                if maxLength > rootBits {
+                    for prefix in 0..<rootSize where subtableBits[prefix] > 0 {
+                        t[prefix] = kindSubtable | UInt32(subtableOffset[prefix]) << 16
+                            | UInt32(subtableBits[prefix]) << 8 | UInt32(rootBits)
+                    }
+                }
+                for (symbol, l) in lengths.enumerated() where l > 0 {
+                    let len = Int(l)
+                    let value = entry(symbol, kind)
+                    // Invalid symbols consume nothing, so errors point at the start of their code.
+                    if value == kindInvalid { continue }
+                    if len <= rootBits {
+                        let e = value | UInt32(len)
+                        var i = reversed[symbol]
+                        while i < rootSize {
+                            t[i] = e
+                            i += 1 << len
+                        }
+                    } else {
+                        let prefix = reversed[symbol] & rootMask
+                        let subLength = len - rootBits
+                        let e = value | UInt32(subLength)
+                        let base = subtableOffset[prefix]
+                        let subSize = 1 << subtableBits[prefix]
+                        var i = reversed[symbol] >> rootBits
+                        while i < subSize {
+                            t[base + i] = e
+                            i += 1 << subLength
+                        }
+                    }
+                }
+                return true
+            }
         }
-        return true
     }
 }
