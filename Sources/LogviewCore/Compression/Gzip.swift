@@ -95,7 +95,8 @@ public enum Gzip {
         let limit = max(outputLimit, 0)
         // Decode straight into the result; only an output larger than the trailer announced
         // (several members, a damaged trailer) moves to other memory and is copied at the end.
-        let capacity = min(sizeHint(bytes), limit > Int.max / 2 ? Int.max / 2 : limit + 259) + 258 + InflateOutput.slack
+        let bound = limit > Int.max / 2 ? Int.max / 2 : limit + 259
+        let capacity = min(sizeHint(bytes), bound) + 258 + InflateOutput.slack
         var error: Error?
         var moved: [UInt8]?
         let inPlace = [UInt8](unsafeUninitializedCapacity: capacity) { storage, initialized in

@@ -336,7 +336,8 @@ struct Inflater {
                 }
                 guard d & kindMask == HuffmanTable.kindBase else {
                     throw pos &* 8 &- count &+ 15 > inBits
-                        ? .truncated(offset: inCount) : .badHuffmanCode(offset: min((pos &* 8 &- count) >> 3, inCount))
+                        ? .truncated(offset: inCount)
+                        : .badHuffmanCode(offset: min((pos &* 8 &- count) >> 3, inCount))
                 }
                 let dn = Int(d & 0xFF)
                 buf &>>= UInt64(dn)
@@ -378,7 +379,8 @@ struct Inflater {
 
             // An unused code (or literal/length symbols 286 and 287).
             throw pos &* 8 &- count &+ 15 > inBits
-                ? .truncated(offset: inCount) : .badHuffmanCode(offset: min((pos &* 8 &- count) >> 3, inCount))
+                ? .truncated(offset: inCount)
+                : .badHuffmanCode(offset: min((pos &* 8 &- count) >> 3, inCount))
         }
     }
 }

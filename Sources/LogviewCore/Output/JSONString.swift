@@ -27,7 +27,9 @@ public enum JSONString {
                 i &+= 1
                 continue
             }
-            if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart)) }
+            if runStart < i {
+                out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
+            }
             if b < 0x80 {
                 let letter: UInt8
                 switch b {
@@ -66,7 +68,9 @@ public enum JSONString {
             }
             runStart = i
         }
-        if runStart < n { out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: n - runStart)) }
+        if runStart < n {
+            out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: n - runStart))
+        }
     }
 
     /// Eight bytes of printable ASCII with no `"` or `\`.

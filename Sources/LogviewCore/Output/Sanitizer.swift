@@ -27,7 +27,9 @@ public enum Sanitizer {
         var i = 0
         var runStart = 0
         while i < n {
-            while i &+ 8 <= n && ASCIIWord.isPrintable(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+            while i &+ 8 <= n
+                && ASCIIWord.isPrintable(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            {
                 i &+= 8
             }
             guard i < n else { break }
@@ -36,7 +38,9 @@ public enum Sanitizer {
                 i &+= 1
                 continue
             }
-            if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart)) }
+            if runStart < i {
+                out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
+            }
             if b < 0x80 {
                 appendEscaped(control: b, to: &out)
                 i &+= 1
@@ -56,7 +60,9 @@ public enum Sanitizer {
             }
             runStart = i
         }
-        if runStart < n { out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: n - runStart)) }
+        if runStart < n {
+            out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: n - runStart))
+        }
     }
 
     /// The visible form of `bytes` as a String. Allocates; for rows on screen, not the hot path.
