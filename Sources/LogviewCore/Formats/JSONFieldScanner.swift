@@ -36,8 +36,11 @@ public struct JSONFieldScanner {
         case truncated
     }
 
+    /// The buffer being scanned; it must outlive the scanner.
     public let bytes: UnsafeRawBufferPointer
+    /// Where the next member is read from.
     public private(set) var position: Int
+    /// Whether more members may follow, and if not, why.
     public private(set) var state = State.reading
     /// Members returned so far.
     public private(set) var membersRead = 0
@@ -100,6 +103,7 @@ public struct JSONFieldScanner {
 
     // MARK: - Byte-level helpers (no allocation)
 
+    /// The first index at or after `from` that is not JSON whitespace (space, tab, LF, CR).
     @inline(__always)
     public static func skipWhitespace(_ b: UnsafeRawBufferPointer, from: Int) -> Int {
         var i = max(from, 0)
@@ -129,7 +133,7 @@ public struct JSONFieldScanner {
     }
 
     /// Reads one value at `at`: its range (string contents for strings), kind and end; nil when
-    /// malformed or truncated.
+    /// malformed or truncated (a number reaching the buffer's end counts as truncated).
     public static func value(_ b: UnsafeRawBufferPointer, at i: Int)
         -> (range: ByteRange, kind: JSONValueKind, end: Int, hasEscapes: Bool)?
     {
@@ -153,7 +157,8 @@ public struct JSONFieldScanner {
         case 0x2D, 0x30...0x39:
             var e = i + 1
             while e < b.count && isNumberByte(b[e]) { e += 1 }
-            // A number running into the buffer's end may have been cut off.
+            // Inside an object a number is followed by `,` or `}`; one that runs into the buffer's
+            // end may have been cut off.
             if e == b.count { return nil }
             return (ByteRange(i, e), .number, e, false)
         default:
@@ -221,7 +226,7 @@ public struct JSONFieldScanner {
         var i = 0
         func appendScalar(_ v: UInt32) {
             let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
-            out.append(contentsOf: Array(String(scalar).utf8))
+            out.append(contentsOf: String(scalar).utf8)
         }
         while i < raw.count {
             let c = raw[i]
