@@ -120,12 +120,12 @@ public struct PythonLoggingFormat: LogFormat {
                 if letters == e || line[letters] == 0x3A, let level = pythonLevel(line, i, letters) {
                     layout.level = level
                     levelFound = true
-                    // `INFO:name:message` keeps going inside the word.
-                    i = letters < e && letters + 1 < e ? letters + 1 : e
-                    if i < e {
-                        layout.message = ByteRange(i, n)
+                    // `INFO:name:message`: the message goes on inside the same word.
+                    if letters + 1 < e {
+                        layout.message = ByteRange(letters + 1, n)
                         return
                     }
+                    i = e
                     continue
                 }
                 if layout.logger == nil && i > from {
