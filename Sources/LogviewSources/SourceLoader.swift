@@ -103,13 +103,11 @@ public enum SourceLoader {
         for path in job.set.paths {
             do {
                 let (data, modified) = try FileReader.read(path)
-                if path.hasSuffix(".gz") || Gzip.isGzip(data.bytes) {
-                    do {
-                        let plain = try Gzip.decompress(data.bytes)
-                        segments.append(Segment(path: path, data: SegmentBytes(copying: plain), modified: modified))
-                    } catch {
-                        problems.append(SourceProblem(source: label, message: "\(path): \(error)"))
-                    }
+                if Gzip.isGzip(data.bytes) {
+                    // A damaged or still-growing .gz keeps what decodes, with a warning.
+                    let (plain, error) = Gzip.decompressPartial(data.bytes)
+                    if let error { problems.append(SourceProblem(source: label, message: "\(path): \(error)")) }
+                    segments.append(Segment(path: path, data: SegmentBytes(copying: plain), modified: modified))
                 } else {
                     segments.append(Segment(path: path, data: data, modified: modified))
                 }

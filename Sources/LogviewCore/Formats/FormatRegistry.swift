@@ -3,6 +3,7 @@ public enum FormatRegistry {
     public static let all: [any LogFormat] = [
         NginxJSONAccessFormat(), NginxAccessFormat(), NginxErrorFormat(),
         PostgresJSONFormat(), PostgresCSVFormat(), PostgresStderrFormat(),
+        SpringBootFormat(), PythonLoggingFormat(), JSONLinesFormat(), SyslogFormat(), GenericFormat(),
     ]
 
     /// The format with this name (`--format`), if any.
