@@ -1,7 +1,10 @@
 /// Picks a file's format by sampling its first lines with every known format.
 ///
-/// The candidate whose parser starts the most entries wins; ties go to the earlier candidate, so
-/// specific formats are listed before general ones and the generic fallback comes last.
+/// The specific candidate whose parser starts the most entries wins; ties go to the earlier
+/// candidate. The generic fallback starts an entry on every line with a timestamp, so it would
+/// outscore formats that fold lines (a PostgreSQL `DETAIL` continues its `LOG`, so only half the
+/// lines start entries): a specific format therefore wins unless it starts fewer than a fifth of
+/// the entries the fallback does.
 public enum FormatDetector {
     /// A format with the options it would read the file with.
     public struct Candidate: Sendable {
@@ -16,15 +19,24 @@ public enum FormatDetector {
     /// How much of a file the detector reads.
     public static let sampleLines = 200
     public static let sampleBytes = 256 * 1024
+    /// The format used only when no specific one fits.
+    public static let fallbackName = "generic"
 
     /// The best candidate for `sample` and how many of the sampled lines it starts entries on.
     public static func detect(_ sample: UnsafeRawBufferPointer, among candidates: [Candidate]) -> (Candidate, Int)? {
         var best: (Candidate, Int)? = nil
+        var fallback: (Candidate, Int)? = nil
         for c in candidates {
             guard let parser = try? c.format.makeParser(c.options) else { continue }
             let starts = countStarts(sample, parser)
-            if starts > (best?.1 ?? 0) { best = (c, starts) }
+            if c.format.name == fallbackName {
+                if starts > (fallback?.1 ?? 0) { fallback = (c, starts) }
+            } else if starts > (best?.1 ?? 0) {
+                best = (c, starts)
+            }
         }
+        guard let best else { return fallback }
+        if let fallback, best.1 * 5 < fallback.1 { return fallback }
         return best
     }
 
