@@ -15,9 +15,10 @@ public struct NginxAccessFormat: LogFormat {
     /// A parser for one source, with `options.nginxLogFormat` compiled once here.
     /// - Throws: `NginxLogFormat.Error` when the configured format does not compile.
     public func makeParser(_ options: FormatOptions) throws -> any LineParser {
-        var format = NginxLogFormat.combined
-        if let text = options.nginxLogFormat { format = try NginxLogFormat(text) }
-        return NginxAccessLineParser(format: format, zone: options.zone)
+        guard let text = options.nginxLogFormat else {
+            return NginxAccessLineParser(format: .combined, zone: options.zone, allowsTrailingFields: true)
+        }
+        return NginxAccessLineParser(format: try NginxLogFormat(text), zone: options.zone)
     }
 }
 
@@ -34,8 +35,8 @@ final class NginxAccessLineParser: LineParser {
     private let requestVariable: Int?
     private let idVariables: [(index: Int, role: NginxVariableRole)]
 
-    init(format: NginxLogFormat, zone: ZoneRules) {
-        matcher = NginxLineMatcher(format)
+    init(format: NginxLogFormat, zone: ZoneRules, allowsTrailingFields: Bool = false) {
+        matcher = NginxLineMatcher(format, allowsTrailingFields: allowsTrailingFields)
         variableNames = format.variableNames
         self.zone = zone
         let roles = variableNames.map(NginxVariableRole.init(name:))
@@ -94,6 +95,10 @@ final class NginxAccessLineParser: LineParser {
             default:
                 NginxValues.addID(range, kind: .request, to: &facts.ids, in: line)
             }
+        }
+        if matcher.matchedEnd < line.count {
+            // Fields appended to `combined` (`rid=…`, `request_id=…`) still name the request.
+            IDScanner.scan(line, from: matcher.matchedEnd, to: line.count, into: &facts.ids)
         }
         return .start
     }

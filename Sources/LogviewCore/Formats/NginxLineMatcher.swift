@@ -37,8 +37,15 @@ final class NginxLineMatcher {
     private var attemptsLeft = 0
     private var refusesEscapedQuotes = true
     private var refusedEscapedQuote = false
+    /// Whether a line may carry more fields after the format's end (separated by a space): the
+    /// default `combined` format is often extended at its end (`rid=$request_id`,
+    /// `"$http_x_forwarded_for"`) without the operator telling logview.
+    private let allowsTrailingFields: Bool
+    /// Where the format's last piece ended in the line after a successful `match`.
+    private(set) var matchedEnd = 0
 
-    init(_ format: NginxLogFormat) {
+    init(_ format: NginxLogFormat, allowsTrailingFields: Bool = false) {
+        self.allowsTrailingFields = allowsTrailingFields
         var literalBytes: [UInt8] = []
         var steps: [Step] = []
         var variables = 0
@@ -98,7 +105,10 @@ final class NginxLineMatcher {
     }
 
     private func match(step: Int, at p: Int, _ line: UnsafeRawBufferPointer, _ end: Int) -> Bool {
-        guard step < steps.count else { return p == end }
+        guard step < steps.count else {
+            matchedEnd = p
+            return p == end || (allowsTrailingFields && p < end && line[p] == 0x20)
+        }
         switch steps[step] {
         case .literal(let start, let count):
             guard literalOccurs(start: start, count: count, in: line, at: p, end: end) else { return false }
