@@ -124,7 +124,7 @@ final class ChildProcess: @unchecked Sendable {
         if status == nil { _ = stop(signal: SIGKILL, grace: .seconds(2)) }
     }
 
-    /// Starts `executable` (an absolute path) with stdin from /dev/null and stdout/stderr
+    /// Starts `executable` (an absolute path) in `/`, with stdin from /dev/null and stdout/stderr
     /// appended to files.
     static func launch(
         name: String, executable: String, arguments: [String], environment: [String: String],
@@ -297,6 +297,12 @@ final class ChildProcess: @unchecked Sendable {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
 
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), looked up the same way.
+    private static let chdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }()
+
     private static func decode(_ raw: Int32) -> Int32 {
         let signal = raw & 0x7f
         return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
@@ -318,6 +324,9 @@ final class ChildProcess: @unchecked Sendable {
         case .path(let p): posix_spawn_file_actions_addopen(&actions, 0, p, O_RDONLY, 0)
         case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, 0)
         }
+        // A working directory every user can enter: PostgreSQL, run as postgres, otherwise logs
+        // an unprefixed "could not change directory" when the test's own is private.
+        if let chdir = chdirAction { _ = chdir(&actions, "/") }
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
