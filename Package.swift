@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]
