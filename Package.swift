@@ -59,6 +59,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LogviewTUITests",
+            dependencies: ["LogviewTUI", "LogviewCore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"],
             exclude: ["Fixtures"],
