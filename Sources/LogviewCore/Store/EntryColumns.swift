@@ -4,7 +4,7 @@
 /// of the source's segments.
 public struct EntryColumns: Sendable {
     public internal(set) var timestamps: [Int64] = []
-    public internal(set) var segments: [UInt16] = []
+    public internal(set) var segments: [UInt32] = []
     public internal(set) var offsets: [Int64] = []
     public internal(set) var lengths: [UInt32] = []
     /// First physical line of the entry in its file, 1-based.
@@ -36,7 +36,7 @@ public struct EntryColumns: Sendable {
 
     mutating func append(facts: LineFacts, segment: Int, offset: Int64, length: Int, line: Int, messageStart: Int) {
         timestamps.append(facts.timestamp.nanoseconds)
-        segments.append(UInt16(truncatingIfNeeded: segment))
+        segments.append(UInt32(truncatingIfNeeded: segment))
         offsets.append(offset)
         lengths.append(UInt32(truncatingIfNeeded: length))
         lines.append(UInt32(truncatingIfNeeded: line))

@@ -2,7 +2,7 @@
 public final class SourceIndex: @unchecked Sendable {
     public let name: String
     public let formatName: String
-    public let segments: [Segment]
+    public internal(set) var segments: [Segment]
     public internal(set) var entries: EntryColumns
     /// Ids in this source's local key space until the timeline re-keys them globally.
     var localIDs: IDTable
@@ -11,7 +11,7 @@ public final class SourceIndex: @unchecked Sendable {
     /// The parser that read the source, kept for `annotate` in the detail view.
     let parser: any LineParser
     /// The finest precision any entry of this source has.
-    public let finestPrecision: TimePrecision
+    public internal(set) var finestPrecision: TimePrecision
     /// For record-backed sources (the journal): cursor and fields instead of file and line.
     public let details: (any EntryDetailProvider)?
 

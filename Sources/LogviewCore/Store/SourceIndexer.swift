@@ -24,8 +24,10 @@ public enum SourceIndexer {
             name: name, formatName: format.name, segments: segments, entries: columns, ids: ids, parser: parser)
     }
 
+    /// Scans one segment. `firstLine` numbers its first line (segments read live continue their
+    /// file's numbering); an orphan at the top is dated like the entry after it, else `segment.modified`.
     static func scan(_ segment: Segment, number: Int, parser: any LineParser, columns: inout EntryColumns,
-        ids: inout IDTable)
+        ids: inout IDTable, firstLine: Int = 1)
     {
         let bytes = segment.data.bytes
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
@@ -34,7 +36,7 @@ public enum SourceIndexer {
         var open = false
         var openStart = 0
         var pos = 0
-        var lineNumber = 0
+        var lineNumber = firstLine - 1
         while pos < bytes.count {
             let nl: Int
             if let p = memchr(base + pos, 0x0A, bytes.count - pos) {

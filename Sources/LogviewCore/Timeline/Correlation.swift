@@ -8,144 +8,235 @@
 ///   time span (its `COMMIT`, a `DETAIL`-only record);
 /// - **HTTP match**: an error-log line whose client and request line equal exactly one request's
 ///   access-log line, at a time inside that request's span (nginx error.log).
+///
+/// Built incrementally (`add`), so live entries correlate as they arrive. Because a request's span
+/// is only complete once its last entry is in (nginx writes its line at the request's end, after
+/// the `COMMIT`), entries that fall after a span are kept as candidates and linked when the span
+/// grows to cover them.
 public struct Correlation: Sendable {
     public private(set) var ids = IDTable()
-    /// Group (union-find root) of each key.
-    private var groupOfKey: [UInt32] = []
+    /// Union-find parent of each key; a root is its own parent.
+    private var parent: [UInt32] = []
     /// Entries carrying a key of the group, and entries linked to it, per group root.
     private var members: [UInt32: [EntryRef]] = [:]
-    /// Time span of each group: earliest start, latest end (ns).
-    private var spans: [UInt32: (start: Int64, end: Int64)] = [:]
+    /// Time span of each group (root): earliest start, latest end (ns).
+    private var spans: [UInt32: Span] = [:]
+    /// Per source and session: a key of the request the session is serving, and id-less entries
+    /// after that request's span seen so far (they may still fall inside it once it grows).
+    private var sessions: [Int: [UInt64: SessionState]] = [:]
+    /// Finished requests (access lines) by (client, request line) hash.
+    private var accessByMatch: [UInt64: [(key: UInt32, start: Int64, end: Int64)]] = [:]
+    /// Error-log lines not linked yet (their access line may arrive later); bounded.
+    private var unmatched: [(ref: EntryRef, hash: UInt64, time: Int64, unit: Int64)] = []
     public private(set) var inferredLinkCount = 0
 
-    init(sources: [SourceIndex]) {
-        // 1. One global key space.
-        for src in sources {
-            var map = [UInt32](repeating: 0, count: src.localIDs.count)
-            for k in 0..<src.localIDs.count {
-                let text = Array(src.localIDs.text(of: UInt32(k)).utf8)
-                map[k] = text.withUnsafeBytes { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
-            }
-            src.entries.remapKeys(map)
-            src.localIDs = IDTable()
-        }
-        // 2. Link ids seen together.
-        var parent = (0..<UInt32(ids.count)).map { $0 }
-        func find(_ x: UInt32) -> UInt32 {
-            var r = x
-            while parent[Int(r)] != r { r = parent[Int(r)] }
-            var c = x
-            while parent[Int(c)] != r {
-                let n = parent[Int(c)]
-                parent[Int(c)] = r
-                c = n
-            }
-            return r
-        }
-        for src in sources {
-            let e = src.entries
-            for i in 0..<e.count where e.keyStarts[i + 1] - e.keyStarts[i] > 1 {
-                let ks = e.keys(of: i)
-                let a = find(ks.first!)
-                for k in ks.dropFirst() {
-                    let b = find(k)
-                    if a != b { parent[Int(max(a, b))] = min(a, b) }
-                }
-            }
-        }
-        groupOfKey = (0..<UInt32(ids.count)).map { find($0) }
-        // 3. Members and spans of each group.
-        for (s, src) in sources.enumerated() {
-            let e = src.entries
-            for i in 0..<e.count where e.hasKeys(i) {
-                let g = groupOfKey[Int(e.keys[Int(e.keyStarts[i])])]
-                members[g, default: []].append(EntryRef(source: s, entry: i))
-                let t = e.timestamps[i]
-                let start = t - (e.requests[i]?.duration?.nanoseconds ?? 0)
-                let end = t + e.precision(i).unit.nanoseconds - 1
-                if let old = spans[g] {
-                    spans[g] = (min(old.start, start), max(old.end, end))
-                } else {
-                    spans[g] = (start, end)
-                }
-            }
-        }
-        linkSessions(sources)
-        linkHTTPMatches(sources)
+    struct Span: Sendable {
+        var start: Int64
+        var end: Int64
     }
 
+    struct SessionState: Sendable {
+        var key: UInt32
+        var pending: [(ref: EntryRef, time: Int64)] = []
+    }
+
+    static let pendingPerSession = 64
+    static let unmatchedLimit = 8192
+
+    init(sources: [SourceIndex]) {
+        for src in sources { adoptLocalKeys(of: src) }
+        add(sources: sources, ranges: sources.map { 0..<$0.entries.count })
+    }
+
+    /// Moves a source's ids from its own key space into the shared one.
+    mutating func adoptLocalKeys(of src: SourceIndex) {
+        var map = [UInt32](repeating: 0, count: src.localIDs.count)
+        for k in 0..<src.localIDs.count {
+            let text = Array(src.localIDs.text(of: UInt32(k)).utf8)
+            map[k] = text.withUnsafeBytes { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
+        }
+        src.entries.remapKeys(map)
+        src.localIDs = IDTable()
+    }
+
+    /// Correlates new entries: `ranges[s]` are the entry indices of source `s` to add (keys global).
+    mutating func add(sources: [SourceIndex], ranges: [Range<Int>]) {
+        while parent.count < ids.count { parent.append(UInt32(parent.count)) }
+        // Pass 1: ids seen together, members, spans, finished requests.
+        var touched = Set<UInt32>()
+        var newAccess = false
+        for (s, range) in ranges.enumerated() where !range.isEmpty {
+            let e = sources[s].entries
+            for i in range where e.hasKeys(i) {
+                let ks = e.keys(of: i)
+                var root = find(ks.first!)
+                for k in ks.dropFirst() { root = union(root, find(k)) }
+                members[root, default: []].append(EntryRef(source: s, entry: i))
+                let t = e.timestamps[i]
+                let request = e.requests[i]
+                let start = t - (request?.duration?.nanoseconds ?? 0)
+                let end = t + e.precision(i).unit.nanoseconds - 1
+                extendSpan(root, Span(start: start, end: end))
+                touched.insert(root)
+                if let r = request, r.matchHash != 0, r.duration != nil {
+                    accessByMatch[r.matchHash, default: []].append((ks.first!, start, end))
+                    newAccess = true
+                }
+            }
+        }
+        // Pass 2: the session rule, in each source's time order.
+        for (s, range) in ranges.enumerated() where !range.isEmpty {
+            linkSessions(source: s, sources[s], range)
+        }
+        if !touched.isEmpty { revisitPendingSessions() }
+        // Pass 3: error-log lines, new ones and (when new access lines came) earlier misses.
+        for (s, range) in ranges.enumerated() where !range.isEmpty {
+            let e = sources[s].entries
+            for i in range {
+                guard let r = e.requests[i], r.matchHash != 0, r.duration == nil, !e.hasKeys(i) else { continue }
+                let item = (EntryRef(source: s, entry: i), r.matchHash, e.timestamps[i], e.precision(i).unit.nanoseconds)
+                if !linkByMatch(item) {
+                    unmatched.append(item)
+                }
+            }
+        }
+        if newAccess && !unmatched.isEmpty {
+            var waiting = unmatched
+            unmatched = []
+            waiting.removeAll { linkByMatch($0) }
+            unmatched = waiting
+        }
+        if unmatched.count > Correlation.unmatchedLimit {
+            unmatched.removeFirst(unmatched.count - Correlation.unmatchedLimit)
+        }
+    }
+
+    /// Lets the timeline intern ids of live entries straight into the shared key space.
+    mutating func withIDs<R>(_ body: (inout IDTable) -> R) -> R { body(&ids) }
+
+    // MARK: Queries
+
     /// The group of an id, if it occurs anywhere.
-    public func group(of id: String) -> UInt32? { ids.key(of: id).map { groupOfKey[Int($0)] } }
+    public func group(of id: String) -> UInt32? { ids.key(of: id).map { root($0) } }
 
     /// The group an entry belongs to by the ids it carries.
     public func group(of ref: EntryRef, in sources: [SourceIndex]) -> UInt32? {
         let e = sources[ref.source].entries
         guard e.hasKeys(ref.entry) else { return nil }
-        return groupOfKey[Int(e.keys[Int(e.keyStarts[ref.entry])])]
+        return root(e.keys[Int(e.keyStarts[ref.entry])])
     }
 
     /// Every entry of the group: those carrying its ids and those linked to it. Unordered.
-    public func entries(ofGroup g: UInt32) -> [EntryRef] { members[g] ?? [] }
+    public func entries(ofGroup g: UInt32) -> [EntryRef] { members[root(g)] ?? [] }
 
     /// All ids (request and trace) of a group, for display.
     public func ids(ofGroup g: UInt32) -> [String] {
-        groupOfKey.indices.filter { groupOfKey[$0] == g }.map { ids.text(of: UInt32($0)) }
+        let r = root(g)
+        return (0..<UInt32(parent.count)).filter { root($0) == r }.map { ids.text(of: $0) }
+    }
+
+    // MARK: Union-find
+
+    private func root(_ x: UInt32) -> UInt32 {
+        guard Int(x) < parent.count else { return x }
+        var r = x
+        while parent[Int(r)] != r { r = parent[Int(r)] }
+        return r
+    }
+
+    private mutating func find(_ x: UInt32) -> UInt32 {
+        let r = root(x)
+        var c = x
+        while parent[Int(c)] != r {
+            let n = parent[Int(c)]
+            parent[Int(c)] = r
+            c = n
+        }
+        return r
+    }
+
+    /// Joins two groups; the smaller key becomes the root and inherits members and span.
+    private mutating func union(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        if a == b { return a }
+        let (keep, gone) = a < b ? (a, b) : (b, a)
+        parent[Int(gone)] = keep
+        if let moved = members.removeValue(forKey: gone) { members[keep, default: []].append(contentsOf: moved) }
+        if let span = spans.removeValue(forKey: gone) { extendSpan(keep, span) }
+        return keep
+    }
+
+    private mutating func extendSpan(_ g: UInt32, _ s: Span) {
+        if let old = spans[g] {
+            spans[g] = Span(start: min(old.start, s.start), end: max(old.end, s.end))
+        } else {
+            spans[g] = s
+        }
     }
 
     private mutating func link(_ ref: EntryRef, to g: UInt32) {
-        members[g, default: []].append(ref)
+        members[root(g), default: []].append(ref)
         inferredLinkCount += 1
     }
 
-    private mutating func linkSessions(_ sources: [SourceIndex]) {
-        for (s, src) in sources.enumerated() {
-            let e = src.entries
-            var current: [UInt64: UInt32] = [:]
-            for k in 0..<e.count {
-                let i = src.entry(atTimeRank: k)
-                let session = e.sessions[i]
-                guard session != 0 else { continue }
-                if e.hasKeys(i) {
-                    current[session] = groupOfKey[Int(e.keys[Int(e.keyStarts[i])])]
-                } else if let g = current[session], let span = spans[g] {
-                    let t = e.timestamps[i]
-                    if t >= span.start && t <= span.end {
-                        link(EntryRef(source: s, entry: i), to: g)
-                    } else if t > span.end {
-                        current[session] = nil
-                    }
+    // MARK: Rules
+
+    private mutating func linkSessions(source s: Int, _ src: SourceIndex, _ range: Range<Int>) {
+        let e = src.entries
+        // Visit the new entries in time order (a file can be out of order locally).
+        var order = Array(range)
+        if src.timeOrder != nil { order.sort { e.timestamps[$0] != e.timestamps[$1] ? e.timestamps[$0] < e.timestamps[$1] : $0 < $1 } }
+        var states = sessions[s] ?? [:]
+        for i in order {
+            let session = e.sessions[i]
+            guard session != 0 else { continue }
+            if e.hasKeys(i) {
+                states[session] = SessionState(key: e.keys[Int(e.keyStarts[i])])
+            } else if var state = states[session], let span = spans[root(state.key)] {
+                let t = e.timestamps[i]
+                if t >= span.start && t <= span.end {
+                    link(EntryRef(source: s, entry: i), to: state.key)
+                } else if t > span.end, state.pending.count < Correlation.pendingPerSession {
+                    state.pending.append((EntryRef(source: s, entry: i), t))
+                    states[session] = state
                 }
             }
+        }
+        sessions[s] = states
+    }
+
+    /// Links waiting session entries that the spans now cover.
+    private mutating func revisitPendingSessions() {
+        for (s, var states) in sessions {
+            var changed = false
+            for (session, var state) in states where !state.pending.isEmpty {
+                guard let span = spans[root(state.key)] else { continue }
+                let before = state.pending.count
+                var keep: [(ref: EntryRef, time: Int64)] = []
+                for p in state.pending {
+                    if p.time <= span.end { link(p.ref, to: state.key) } else { keep.append(p) }
+                }
+                if keep.count != before {
+                    state.pending = keep
+                    states[session] = state
+                    changed = true
+                }
+            }
+            if changed { sessions[s] = states }
         }
     }
 
-    private mutating func linkHTTPMatches(_ sources: [SourceIndex]) {
-        // Access lines (they carry ids) by (client, request line).
-        var byMatch: [UInt64: [(group: UInt32, start: Int64, end: Int64)]] = [:]
-        for src in sources {
-            let e = src.entries
-            for (i, r) in e.requests where r.matchHash != 0 && e.hasKeys(i) && r.duration != nil {
-                let g = groupOfKey[Int(e.keys[Int(e.keyStarts[i])])]
-                let end = e.timestamps[i] + e.precision(i).unit.nanoseconds - 1
-                byMatch[r.matchHash, default: []].append((g, e.timestamps[i] - r.duration!.nanoseconds, end))
-            }
+    /// Links an error-log line to the one request whose span covers it; false if none or several.
+    private mutating func linkByMatch(_ item: (ref: EntryRef, hash: UInt64, time: Int64, unit: Int64)) -> Bool {
+        guard let candidates = accessByMatch[item.hash] else { return false }
+        // The error line's clock may truncate: it matches if its interval overlaps the span.
+        var found: UInt32? = nil
+        for c in candidates where item.time <= c.end && item.time + item.unit - 1 >= c.start {
+            let g = root(c.key)
+            if let f = found, f != g { return false }
+            found = g
         }
-        guard !byMatch.isEmpty else { return }
-        for (s, src) in sources.enumerated() {
-            let e = src.entries
-            for (i, r) in e.requests where r.matchHash != 0 && !e.hasKeys(i) && r.duration == nil {
-                guard let candidates = byMatch[r.matchHash] else { continue }
-                let t = e.timestamps[i]
-                let unit = e.precision(i).unit.nanoseconds
-                // The error line's clock may truncate: it matches if its interval overlaps the span.
-                var found: UInt32? = nil
-                var ambiguous = false
-                for c in candidates where t <= c.end && t + unit - 1 >= c.start {
-                    if let f = found, f != c.group { ambiguous = true }
-                    found = c.group
-                }
-                if let g = found, !ambiguous { link(EntryRef(source: s, entry: i), to: g) }
-            }
-        }
+        guard let g = found else { return false }
+        link(item.ref, to: g)
+        return true
     }
 }

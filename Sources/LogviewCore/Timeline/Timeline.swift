@@ -5,10 +5,14 @@
 public final class Timeline: @unchecked Sendable {
     public let sources: [SourceIndex]
     /// Every entry of every source, in time order.
-    public let order: [EntryRef]
+    public private(set) var order: [EntryRef]
     /// Timestamps parallel to `order`, for binary search.
-    public let times: [Int64]
-    public let correlation: Correlation
+    public private(set) var times: [Int64]
+    public private(set) var correlation: Correlation
+    /// Bumped by every `ingest`; views compare it to know when to refresh.
+    public private(set) var generation = 0
+    /// The lowest position the last `ingest` changed (entries before it kept their positions).
+    public private(set) var firstChangedPosition = 0
 
     public init(sources: [SourceIndex]) {
         self.sources = sources
@@ -17,6 +21,53 @@ public final class Timeline: @unchecked Sendable {
     }
 
     public var count: Int { order.count }
+
+    /// Adds entries read live to source `s`: `segment` holds whole entries (the reader holds back
+    /// an entry until its last line is in), numbered from `firstLine` of their file. Parsing
+    /// continues with the source's own parser, so multi-line state carries over. Returns the new
+    /// entries in time order. Not thread-safe: call from the thread that owns the timeline.
+    @discardableResult
+    public func ingest(source s: Int, segment: Segment, firstLine: Int) -> [EntryRef] {
+        let src = sources[s]
+        let before = src.entries.count
+        let lastTime = src.entries.timestamps.last
+        correlation.withIDs { ids in
+            SourceIndexer.scan(segment, number: src.segments.count, parser: src.parser, columns: &src.entries,
+                ids: &ids, firstLine: firstLine)
+        }
+        src.segments.append(segment)
+        let range = before..<src.entries.count
+        guard !range.isEmpty else { return [] }
+        for i in range where src.entries.precision(i) > src.finestPrecision { src.finestPrecision = src.entries.precision(i) }
+        // Keep the source's time order: extend it, or rebuild it when a line went back in time.
+        var ordered = src.timeOrder == nil
+        if ordered, let last = lastTime, src.entries.timestamps[before] < last { ordered = false }
+        if ordered { for i in range.dropFirst() where src.entries.timestamps[i] < src.entries.timestamps[i - 1] { ordered = false; break } }
+        if !ordered { src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps) }
+        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? range : 0..<0 })
+        var refs = range.map { EntryRef(source: s, entry: $0) }
+        sortInTimeOrder(&refs)
+        firstChangedPosition = order.count
+        for ref in refs {
+            let t = src.entries.timestamps[ref.entry]
+            if let lastMerged = times.last, t < lastMerged || (t == lastMerged && ref < order[order.count - 1]) {
+                // Late entry: insert at its place in time (after equal times of earlier sources).
+                var lo = 0, hi = times.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if times[mid] < t || (times[mid] == t && order[mid] < ref) { lo = mid + 1 } else { hi = mid }
+                }
+                order.insert(ref, at: lo)
+                times.insert(t, at: lo)
+                firstChangedPosition = min(firstChangedPosition, lo)
+            } else {
+                order.append(ref)
+                times.append(t)
+            }
+        }
+        generation += 1
+        return refs
+    }
 
     public func timestamp(_ ref: EntryRef) -> Timestamp {
         Timestamp(nanoseconds: sources[ref.source].entries.timestamps[ref.entry])
