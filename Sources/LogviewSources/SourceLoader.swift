@@ -43,6 +43,11 @@ public struct SourceProblem: Sendable, Equatable, CustomStringConvertible {
     public var source: String
     public var message: String
     public var description: String { "\(source): \(message)" }
+
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
 }
 
 /// Resolves specs to files, reads them, detects formats and indexes every source in parallel.

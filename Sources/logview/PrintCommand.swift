@@ -32,19 +32,32 @@ struct PrintCommand {
         settings.nginxLogFormat = options.nginxLogFormat
         settings.postgresLinePrefix = options.pgLinePrefix
 
-        var specs = options.sources.map(SourceSpec.init(parsing:))
+        var specs: [SourceSpec] = []
+        var unsupported: [SourceProblem] = []
+        for argument in options.sources.map(SourceArgument.init(parsing:)) {
+            switch argument {
+            case .files(let spec): specs.append(spec)
+            case .journal(let rest):
+                unsupported.append(SourceProblem(source: "journal\(rest)", message: "journal sources are not built yet"))
+            case .loki(let selector):
+                unsupported.append(SourceProblem(source: "loki:\(selector)", message: "Loki sources are not built yet"))
+            case .gatewayd(let url):
+                unsupported.append(SourceProblem(source: url, message: "journal-gatewayd sources are not built yet"))
+            }
+        }
         if options.demo {
             let demo = try DemoCorpus.write()
             specs += demo.specs
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
         }
-        guard !specs.isEmpty else {
+        guard !specs.isEmpty || !unsupported.isEmpty else {
             throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
         }
         let query = try makeQuery(displayZone: displayZone)
 
-        let loaded = SourceLoader.load(specs, settings: settings)
+        var loaded = SourceLoader.load(specs, settings: settings)
+        loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
         let selected = timeline.select(query)

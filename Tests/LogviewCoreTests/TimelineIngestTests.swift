@@ -71,4 +71,18 @@ import Testing
         tl.ingest(source: 0, segment: Fixture.segment("@3 INFO id=r1 tid=t1\n"), firstLine: 3)
         #expect(tl.select(q).map(\.entry) == [0, 1, 2])
     }
+
+    @Test func addedSourceMergesAtItsPlaceAndCorrelates() throws {
+        let a = try Fixture.source("a", "@10 INFO a0\n@30 INFO a1\n")
+        let tl = Timeline(sources: [a])
+        let late = try Fixture.source("late", "@40 INFO l0\n@50 INFO l1\n")
+        #expect(tl.addSource(late) == 1)
+        #expect(refs(tl) == ["a:0", "a:1", "late:0", "late:1"])
+        #expect(tl.firstChangedPosition == 2)
+        let early = try Fixture.source("early", "@20 INFO e0\n@30 INFO e1\n")
+        #expect(tl.addSource(early) == 2)
+        #expect(refs(tl) == ["a:0", "early:0", "a:1", "early:1", "late:0", "late:1"])
+        #expect(tl.firstChangedPosition == 1)
+        #expect(tl.times == [10, 20, 30, 30, 40, 50])
+    }
 }

@@ -3,7 +3,7 @@
 /// The merge is stable: equal timestamps keep source order, then file order (DESIGN.md #4).
 /// Lines out of order inside a file are placed by their timestamp.
 public final class Timeline: @unchecked Sendable {
-    public let sources: [SourceIndex]
+    public private(set) var sources: [SourceIndex]
     /// Every entry of every source, in time order.
     public private(set) var order: [EntryRef]
     /// Timestamps parallel to `order`, for binary search.
@@ -21,6 +21,33 @@ public final class Timeline: @unchecked Sendable {
     }
 
     public var count: Int { order.count }
+
+    /// Adds a source that appeared after start (a file created while following, a new remote
+    /// stream) and merges its entries; returns its number. Not thread-safe, like `ingest`.
+    @discardableResult
+    public func addSource(_ source: SourceIndex) -> Int {
+        let s = sources.count
+        sources.append(source)
+        correlation.adoptLocalKeys(of: source)
+        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? 0..<source.entries.count : 0..<0 })
+        firstChangedPosition = order.count
+        var refs = (0..<source.entries.count).map { EntryRef(source: s, entry: source.entry(atTimeRank: $0)) }
+        if refs.isEmpty {
+            generation += 1
+            return s
+        }
+        sortInTimeOrder(&refs)
+        if let first = refs.first, let lastTime = times.last, timestamp(first).nanoseconds >= lastTime {
+            order.append(contentsOf: refs)
+            times.append(contentsOf: refs.map { sources[$0.source].entries.timestamps[$0.entry] })
+        } else {
+            let p = position(atOrAfter: timestamp(refs[0]))
+            firstChangedPosition = p
+            (order, times) = Timeline.merge(sources)
+        }
+        generation += 1
+        return s
+    }
 
     /// Adds entries read live to source `s`: `segment` holds whole entries (the reader holds back
     /// an entry until its last line is in), numbered from `firstLine` of their file. Parsing
