@@ -13,9 +13,15 @@ struct PrintCommand {
 
     /// Runs and returns the exit status: 0, or 1 when a source could not be read.
     func run() throws -> Int32 {
+        let setup = try SourceSetup(options: options.setup, environment: environment)
+        if options.setup.showSources {
+            Swift.print(setup.sourcesReport(), terminator: "")
+            return 0
+        }
         let systemZone = ZoneLoader.system(environment: environment)
-        let displayZone = try zone(options.tz)
+        let displayZone = try zone(options.tz == "local" ? setup.config?.defaults.displayZone ?? "local" : options.tz)
         var settings = LoadSettings(defaultZone: systemZone)
+        if let z = setup.config?.defaults.sourceZone, z != "local" { settings.defaultZone = try zone(z) }
         for item in options.sourceZones {
             if let eq = item.firstIndex(of: "="), !item[..<eq].contains("/") {
                 settings.zones[String(item[..<eq])] = try zone(String(item[item.index(after: eq)...]))
@@ -34,7 +40,13 @@ struct PrintCommand {
 
         var specs: [SourceSpec] = []
         var unsupported: [SourceProblem] = []
-        for argument in options.sources.map(SourceArgument.init(parsing:)) {
+        var arguments = options.sources.map(SourceArgument.init(parsing:))
+        if arguments.isEmpty && !options.demo {
+            let found = try setup.defaultSources()
+            arguments = found.arguments
+            for (name, z) in found.zones where settings.zones[name] == nil { settings.zones[name] = try? zone(z) }
+        }
+        for argument in arguments {
             switch argument {
             case .files(let spec): specs.append(spec)
             case .journal(let rest):
@@ -52,7 +64,8 @@ struct PrintCommand {
             settings.defaultZone = DemoCorpus.zone
         }
         guard !specs.isEmpty || !unsupported.isEmpty else {
-            throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
+            throw ValidationError(
+                "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
         let query = try makeQuery(displayZone: displayZone)
 
