@@ -84,7 +84,9 @@ public enum Discovery {
         report.read.append("nginx: \(first)" + (others > 0 ? " and \(others) included file\(others == 1 ? "" : "s")" : "") + ", \(how)")
 
         var seen = Set<String>()
-        for log in conf.accessLogs {
+        // Named files first: a `$host` glob then takes only the files no other directive names.
+        let accessLogs = conf.accessLogs.filter { !DiscoveryRoot.isGlob($0.path) } + conf.accessLogs.filter { DiscoveryRoot.isGlob($0.path) }
+        for log in accessLogs {
             guard seen.insert(log.path).inserted else { continue }
             let definition: NginxConfReader.LogFormatDefinition
             if let d = conf.formats[log.formatName] {
@@ -103,22 +105,26 @@ public enum Discovery {
                     continue
                 }
             }
-            guard let (found, base) = fileSpec(log.path, root: root, into: &report) else { continue }
-            var spec = found
-            claimed.insert(base)
-            if !definition.isJSON { spec.nginxLogFormat = definition.directive }
-            report.sources.append(DiscoveredSource(
-                name: nginxName(log.path, error: false), argument: .files(spec),
-                format: definition.isJSON ? "nginx-json" : "nginx-access", location: log.path,
-                reason: "access_log at \(log.location), log_format \(definition.name)"))
+            for (found, base) in fileSpecs(log.path, root: root, claimed: claimed, into: &report) {
+                var spec = found
+                claimed.insert(base)
+                if definition.isJSON { spec.format = "nginx-json" } else { spec.nginxLogFormat = definition.directive }
+                report.sources.append(DiscoveredSource(
+                    name: nginxName(base, error: false), argument: .files(spec),
+                    format: definition.isJSON ? "nginx-json" : "nginx-access", location: base,
+                    reason: "access_log at \(log.location), log_format \(definition.name)"))
+            }
         }
         for log in conf.errorLogs {
             guard seen.insert(log.path).inserted else { continue }
-            guard let (spec, base) = fileSpec(log.path, root: root, into: &report) else { continue }
-            claimed.insert(base)
-            report.sources.append(DiscoveredSource(
-                name: nginxName(log.path, error: true), argument: .files(spec), format: "nginx-error",
-                location: log.path, reason: "error_log at \(log.location)"))
+            for (found, base) in fileSpecs(log.path, root: root, claimed: claimed, into: &report) {
+                var spec = found
+                spec.format = "nginx-error"
+                claimed.insert(base)
+                report.sources.append(DiscoveredSource(
+                    name: nginxName(base, error: true), argument: .files(spec), format: "nginx-error",
+                    location: base, reason: "error_log at \(log.location)"))
+            }
         }
     }
 
@@ -171,7 +177,7 @@ public enum Discovery {
                 guard destinations.contains("stderr") else { continue }
                 // Debian's pg_ctlcluster sends stderr here when the collector is off.
                 let path = "/var/log/postgresql/postgresql-\(version)-\(cluster).log"
-                guard let (found, base) = fileSpec(path, root: root, into: &report) else { continue }
+                guard let (found, base) = fileSpecs(path, root: root, claimed: claimed, into: &report).first else { continue }
                 var spec = found
                 claimed.insert(base)
                 spec.postgresLinePrefix = prefix
@@ -288,29 +294,9 @@ public enum Discovery {
             return
         }
         let fileBacked = Set(report.sources.map { $0.name.hasPrefix("nginx") ? "nginx" : $0.name.hasPrefix("postgresql") ? "postgresql" : $0.name })
-        for unit in units.sorted() {
-            if unit == "kernel" {
-                report.skipped.append(SkippedItem(what: "journal kernel messages", reason: "no per-transport journal source yet (WireGuard 'wireguard:' lines are there)"))
-                continue
-            }
-            guard unit.hasSuffix(".service") else { continue }
-            let stem = String(unit.dropLast(".service".count))
-            if housekeepingPrefixes.contains(where: { unit.hasPrefix($0) }) {
-                report.skipped.append(SkippedItem(what: "journal \(unit)", reason: "system housekeeping unit"))
-                continue
-            }
-            let server = stem.hasPrefix("postgresql") ? "postgresql" : stem
-            if (server == "nginx" || server == "postgresql"), fileBacked.contains(server) {
-                report.skipped.append(SkippedItem(what: "journal \(unit)", reason: "its logs are the \(server) files found above"))
-                continue
-            }
-            let why = stem.hasPrefix("wg-quick@") ? "WireGuard interface unit that logged recently"
-                : (stem == "ssh" || stem == "sshd") ? "SSH server unit that logged recently" : "service unit that logged recently"
-            if root.isSystemRoot {
-                report.sources.append(DiscoveredSource(
-                    name: stem, argument: .journal(":\(unit)"), format: "journal", location: unit, reason: why))
-            }
-        }
+        let (sources, skipped) = journalSources(units: units, fileBackedServers: fileBacked)
+        if root.isSystemRoot { report.sources += sources }
+        report.skipped += skipped
         if !root.isSystemRoot {
             for dir in directories {
                 report.sources.append(DiscoveredSource(
@@ -320,36 +306,66 @@ public enum Discovery {
         }
     }
 
+    /// Journal sources for the units that logged: services, WireGuard and sshd; housekeeping units
+    /// and servers whose files were found are skipped with the reason.
+    static func journalSources(units: [String], fileBackedServers: Set<String>) -> ([DiscoveredSource], [SkippedItem]) {
+        var sources: [DiscoveredSource] = []
+        var skipped: [SkippedItem] = []
+        for unit in units.sorted() {
+            if unit == "kernel" {
+                skipped.append(SkippedItem(what: "journal kernel messages", reason: "no per-transport journal source yet (WireGuard 'wireguard:' lines are there)"))
+                continue
+            }
+            guard unit.hasSuffix(".service") else { continue }
+            let stem = String(unit.dropLast(".service".count))
+            if housekeepingPrefixes.contains(where: { unit.hasPrefix($0) }) {
+                skipped.append(SkippedItem(what: "journal \(unit)", reason: "system housekeeping unit"))
+                continue
+            }
+            let server = stem.hasPrefix("postgresql") ? "postgresql" : stem
+            if server == "nginx" || server == "postgresql", fileBackedServers.contains(server) {
+                skipped.append(SkippedItem(what: "journal \(unit)", reason: "its logs are the \(server) files found above"))
+                continue
+            }
+            let why = stem.hasPrefix("wg-quick@") ? "WireGuard interface unit that logged recently"
+                : (stem == "ssh" || stem == "sshd") ? "SSH server unit that logged recently" : "service unit that logged recently"
+            sources.append(DiscoveredSource(name: stem, argument: .journal(":\(unit)"), format: "journal", location: unit, reason: why))
+        }
+        return (sources, skipped)
+    }
+
     // MARK: files
 
-    /// A source spec for a log path and its rotations, or nil (noted) when nothing is there or
-    /// it cannot be read. Returns the rotated set's base, which other scanners must not claim again.
-    static func fileSpec(_ systemPath: String, root: DiscoveryRoot, into report: inout Report) -> (SourceSpec, String)? {
-        let pattern = DiscoveryRoot.isGlob(systemPath) ? systemPath : systemPath + "*"
-        let members = root.glob(pattern).filter {
-            DiscoveryRoot.isGlob(systemPath) || RotatedFileSet.rotation(of: $0).base == systemPath
+    /// Source specs for a log path and its rotations (one per rotated set when the path is a
+    /// glob, such as a `$host` log), or none (noted) when nothing is there or it cannot be read.
+    /// Each comes with its set's base, which other scanners must not claim again.
+    static func fileSpecs(_ systemPath: String, root: DiscoveryRoot, claimed: Set<String>, into report: inout Report)
+        -> [(SourceSpec, String)]
+    {
+        let isGlob = DiscoveryRoot.isGlob(systemPath)
+        let members = root.glob(isGlob ? systemPath + "*" : systemPath + "*").filter {
+            let base = RotatedFileSet.rotation(of: $0).base
+            return isGlob ? !claimed.contains(base) && fnmatch(systemPath, base, FNM_PATHNAME) == 0 : base == systemPath
         }
         guard !members.isEmpty else {
-            if case .unreadable(let why) = root.kind(DiscoveryRoot.directory(of: systemPath)) {
-                report.skipped.append(SkippedItem(what: systemPath, reason: why))
-            } else if case .failure(let why) = root.list(DiscoveryRoot.directory(of: systemPath)) {
-                report.skipped.append(SkippedItem(
-                    what: systemPath, reason: explain(why, realPath: root.real(DiscoveryRoot.directory(of: systemPath)))))
+            let directory = DiscoveryRoot.directory(of: systemPath)
+            if case .failure(let why) = root.list(directory) {
+                report.skipped.append(SkippedItem(what: systemPath, reason: explain(why, realPath: root.real(directory))))
             } else {
                 report.skipped.append(SkippedItem(what: systemPath, reason: "not found (nothing logged there yet?)"))
             }
-            return nil
+            return []
         }
-        let sets = RotatedFileSet.group(members)
-        for set in sets {
+        var out: [(SourceSpec, String)] = []
+        for set in RotatedFileSet.group(members) {
             let live = set.paths.last!
             if case .failure(let why) = root.read(live, limit: 1) {
                 report.skipped.append(SkippedItem(what: live, reason: explain(why, realPath: root.real(live))))
-                return nil
+                continue
             }
+            out.append((SourceSpec(path: loadPath(set, root: root)), set.base))
         }
-        let loadPath = members.count == 1 ? root.real(members[0]) : root.real(pattern)
-        return (SourceSpec(path: loadPath), DiscoveryRoot.isGlob(systemPath) ? systemPath : sets[0].base)
+        return out
     }
 
     /// The path the loader opens for a rotated set: the file, or a glob of the set.
