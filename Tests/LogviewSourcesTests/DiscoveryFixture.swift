@@ -1,7 +1,7 @@
 import Foundation
 
 /// A throwaway filesystem root built by a test (a Debian-like /etc and /var/log), removed on deinit.
-final class DiscoveryFixture {
+final class DiscoveryFixture: Sendable {
     let path: String
 
     init() throws {

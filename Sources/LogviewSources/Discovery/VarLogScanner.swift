@@ -16,6 +16,10 @@ enum VarLogScanner {
     static func scan(_ directory: String, root: DiscoveryRoot, claimed: Set<String>) -> Found {
         var found = Found()
         var files: [String] = []
+        guard root.kind(directory) != .missing else {
+            found.skipped.append(SkippedItem(what: directory, reason: "not found"))
+            return found
+        }
         collect(directory, root: root, depth: 0, files: &files, found: &found)
         for set in RotatedFileSet.group(files) {
             if claimed.contains(set.base) { continue }
