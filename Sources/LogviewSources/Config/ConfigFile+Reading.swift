@@ -97,7 +97,9 @@ struct ConfigReader {
         d.displayZone = try zone(t, "tz", allowLocal: true)
         d.sourceZone = try zone(t, "source_tz", allowLocal: true)
         if let w = try string(t, "window") {
-            do { _ = try DurationExpression.parse(w) } catch { throw fail(t.line(of: "window"), "window: \(error)") }
+            do { _ = try DurationExpression.parse(w) } catch {
+                throw fail(t.line(of: "window"), "window: cannot read '\(w)': \(Self.reason(error)) (a length of time such as 30s, 5m, 1h30m)")
+            }
             d.window = w
         }
         d.layout = try string(t, "layout")
@@ -248,8 +250,12 @@ struct ConfigReader {
             let span = try DurationExpression.parse(String(body))
             return TimeSpan(nanoseconds: sign * span.nanoseconds)
         } catch {
-            throw fail(line, "clock_offset: \(error) (a signed length of time such as -90s or +2m)")
+            throw fail(line, "clock_offset: cannot read '\(text)': \(Self.reason(error)) (a signed length of time such as -90s or +2m)")
         }
+    }
+
+    static func reason(_ error: any Swift.Error) -> String {
+        (error as? TimeExpression.Error)?.reason ?? "\(error)"
     }
 
     // MARK: layouts
@@ -277,6 +283,9 @@ struct ConfigReader {
             }
             for k in paneKeys where t[k] != nil {
                 throw fail(t.line(of: k), "'\(k)' belongs on a pane, not on a split; put it in one of its [[...pane]] tables")
+            }
+            if let p = t["pane"], case .array = p {} else if t["pane"] != nil {
+                throw fail(t.line(of: "pane"), "panes are [[\(Self.tablePath(place)).pane]] tables")
             }
             guard case .array(let items)? = t["pane"] else {
                 throw fail(t.line, "\(place) splits \(axisText) but has no panes: add [[\(Self.tablePath(place)).pane]] tables")

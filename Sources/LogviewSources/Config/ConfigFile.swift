@@ -49,6 +49,12 @@ public struct ConfigFile: Sendable {
         public var url: String
         /// Sent as `X-Scope-OrgID` to a multi-tenant Loki.
         public var tenant: String?
+
+        public init(name: String, url: String, tenant: String? = nil) {
+            self.name = name
+            self.url = url
+            self.tenant = tenant
+        }
     }
 
     /// The layout named `name`, or an error naming the layouts there are.
