@@ -39,6 +39,7 @@ struct PrintCommand {
         settings.postgresLinePrefix = options.pgLinePrefix
 
         var specs: [SourceSpec] = []
+        var demoFiles: DemoCorpus.Written? = nil
         var unsupported: [SourceProblem] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))
         if arguments.isEmpty && !options.demo {
@@ -59,6 +60,7 @@ struct PrintCommand {
         }
         if options.demo {
             let demo = try DemoCorpus.write()
+            demoFiles = demo
             specs += demo.specs
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
@@ -70,6 +72,7 @@ struct PrintCommand {
         let query = try makeQuery(displayZone: displayZone)
 
         var loaded = SourceLoader.load(specs, settings: settings)
+        if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
