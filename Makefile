@@ -1,8 +1,10 @@
 # logview: build, run, test. `make demo` and `make test` work on a fresh Debian machine with Swift.
 SWIFT ?= swift
 PREFIX ?= /usr/local
+# SwiftPM's scratch directory; another one lets a build run while `swift test` holds .build.
+BUILD_DIR ?= .build
 
-.PHONY: all build release man install demo test test-unit test-e2e deps clean
+.PHONY: all build release install demo test test-unit test-e2e deps clean
 
 all: build
 
@@ -13,18 +15,14 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
-
-# The man page, by swift-argument-parser's generate-manual plugin (works offline once the
-# dependencies are checked out). It reads the debug build's option descriptions: the same options.
-man: build
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug \
-		--date 2026-01-30 --output-directory .build/man || rm -f .build/man/logview.1
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BUILD_DIR)
 
 # A release binary with the Swift runtime linked in: it needs only libc, ncursesw, libtinfo,
-# libstdc++ and libsystemd on the target machine. `make install PREFIX=/usr/local [DESTDIR=...]`.
-install: release man
-	scripts/install-logview .build/release/logview .build/man/logview.1 "$(DESTDIR)$(PREFIX)"
+# libstdc++ and libsystemd on the target machine, plus its man page (from the argument parser's
+# --experimental-dump-help) and bash, zsh and fish completions.
+# `make install PREFIX=/usr/local [DESTDIR=...] [BUILD_DIR=...]`.
+install: release
+	scripts/install-logview $(BUILD_DIR)/release/logview "$(DESTDIR)$(PREFIX)"
 
 demo: build
 	.build/debug/logview --demo
