@@ -52,6 +52,7 @@ struct SourceSetup {
         if let config, !config.sources.isEmpty {
             var out = "Config: \(config.path)\nSources:\n"
             let width = config.sources.map(\.name.count).max()!
+            let kindWidth = config.sources.map(\.kind.rawValue.count).max()!
             for s in config.sources {
                 let what: String
                 switch s.argument {
@@ -60,7 +61,9 @@ struct SourceSetup {
                 case .loki(let sel): what = "loki \(s.endpoint ?? ""): \(sel)"
                 case .gatewayd(let url): what = url
                 }
-                out += "  " + s.name + String(repeating: " ", count: width - s.name.count) + "  \(s.kind.rawValue)  \(what)"
+                let kind = s.kind.rawValue
+                out += "  " + s.name + String(repeating: " ", count: width - s.name.count) + "  " + kind
+                    + String(repeating: " ", count: kindWidth - kind.count) + "  \(what)"
                 out += "  (\(config.path):\(s.line)" + (s.format.map { ", format \($0)" } ?? "") + ")\n"
             }
             return out

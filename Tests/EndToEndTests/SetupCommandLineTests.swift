@@ -41,6 +41,23 @@ import Testing
         #expect(lines.filter { $0.contains("FATAL:  password authentication failed") }.count == 8)
     }
 
+    @Test func showSourcesListsTheConfigsSources() throws {
+        let scratch = try TemporaryDirectory("show")
+        defer { scratch.remove() }
+        let config = scratch.file("c.toml")
+        try Data("[[source]]\nname = \"nginx\"\npath = \"/var/log/nginx/access.log*\"\nformat = \"nginx-access\"\n\n[[source]]\nname = \"ai\"\nunit = \"ai.service\"\n".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let run = try Self.logview(["--config", config, "--show-sources"], in: scratch)
+        #expect(run.status == 0)
+        #expect(run.stdoutText == """
+            Config: \(config)
+            Sources:
+              nginx  file     /var/log/nginx/access.log*  (\(config):1, format nginx-access)
+              ai     journal  journal:ai.service  (\(config):6)
+
+            """)
+    }
+
     @Test func discoveryUnderARootPrintsItsLogs() throws {
         let scratch = try TemporaryDirectory("root")
         defer { scratch.remove() }
