@@ -69,7 +69,7 @@ struct PrintCommand {
             throw ValidationError(
                 "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
-        let query = try makeQuery(displayZone: displayZone)
+        let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
 
         var loaded = SourceLoader.load(specs, settings: settings)
         if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
@@ -95,7 +95,7 @@ struct PrintCommand {
         }
     }
 
-    func makeQuery(displayZone: ZoneRules) throws -> Query {
+    func makeQuery(displayZone: ZoneRules, configWindow: String? = nil) throws -> Query {
         var q = Query()
         let now = Clock.now()
         func time(_ s: String) throws -> Timestamp {
@@ -106,7 +106,7 @@ struct PrintCommand {
         if let a = options.around {
             let center = try time(a)
             let w: TimeSpan
-            do { w = try DurationExpression.parse(options.window) } catch { throw ValidationError("\(error)") }
+            do { w = try DurationExpression.parse(options.window == "30s" ? configWindow ?? options.window : options.window) } catch { throw ValidationError("\(error)") }
             let lo = center.advanced(by: TimeSpan(nanoseconds: -w.nanoseconds)), hi = center.advanced(by: w)
             q.since = max(q.since ?? lo, lo)
             q.until = min(q.until ?? hi, hi)

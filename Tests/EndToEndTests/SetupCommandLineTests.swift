@@ -58,6 +58,22 @@ import Testing
             """)
     }
 
+    @Test func configDefaultsSetTheDisplayZoneAndWindow() throws {
+        let scratch = try TemporaryDirectory("defaults")
+        defer { scratch.remove() }
+        try scratch.directory("xdg/logview")
+        try Data("[defaults]\ntz = \"Asia/Seoul\"\nwindow = \"1ms\"\n".utf8)
+            .write(to: URL(fileURLWithPath: scratch.file("xdg/logview/config.toml")))
+        let run = try Self.logview(["--demo", "--print", "--around", "2026-01-30 14:02:42.313"], in: scratch)
+        #expect(run.status == 0)
+        let starts = run.stdoutText.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix(45)) }
+        #expect(starts == [
+            "2026-01-30T14:02:42.312000+09:00 ai          ",
+            "2026-01-30T14:02:42.313000+09:00 backend     ",
+            "2026-01-30T14:02:42.313000+09:00 ai          ",
+        ])
+    }
+
     @Test func discoveryUnderARootPrintsItsLogs() throws {
         let scratch = try TemporaryDirectory("root")
         defer { scratch.remove() }
