@@ -75,7 +75,7 @@ struct Logview: ParsableCommand {
 
     @OptionGroup var setup: SetupOptions
 
-    @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, PostgreSQL).")
+    @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 
     @Flag(name: [.customLong("list-formats")], help: "List the log formats logview reads.")
