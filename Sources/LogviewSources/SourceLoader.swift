@@ -5,6 +5,12 @@ import LogviewCore
 public struct SourceSpec: Equatable, Sendable {
     public var name: String?
     public var path: String
+    /// Per-source settings (from the config file or discovery); nil: the global ones.
+    public var format: String? = nil
+    public var nginxLogFormat: String? = nil
+    public var postgresLinePrefix: String? = nil
+    /// Added to every timestamp of the source: corrects a server whose clock was wrong.
+    public var clockOffset: TimeSpan = .zero
 
     public init(name: String? = nil, path: String) {
         self.name = name
@@ -58,8 +64,9 @@ public enum SourceLoader {
     }
 
     struct Job: Sendable {
-        var name: String?
+        var spec: SourceSpec
         var set: RotatedFileSet
+        var name: String? { spec.name }
     }
 
     public static func load(_ specs: [SourceSpec], settings: LoadSettings) -> Result {
@@ -72,14 +79,14 @@ public enum SourceLoader {
                     problems.append(SourceProblem(source: label, message: "no file matches \(spec.path)"))
                     continue
                 }
-                jobs += RotatedFileSet.group(paths).map { Job(name: spec.name, set: $0) }
+                jobs += RotatedFileSet.group(paths).map { Job(spec: spec, set: $0) }
             } else if let files = RotatedFileSet.listDirectory(spec.path) {
                 if files.isEmpty {
                     problems.append(SourceProblem(source: label, message: "directory \(spec.path) has no files"))
                 }
-                jobs += RotatedFileSet.group(files).map { Job(name: spec.name, set: $0) }
+                jobs += RotatedFileSet.group(files).map { Job(spec: spec, set: $0) }
             } else {
-                jobs.append(Job(name: spec.name, set: RotatedFileSet(base: spec.path, paths: [spec.path])))
+                jobs.append(Job(spec: spec, set: RotatedFileSet(base: spec.path, paths: [spec.path])))
             }
         }
         let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem])>.allocate(capacity: jobs.count)
@@ -124,11 +131,12 @@ public enum SourceLoader {
         // Sample the newest file with content: it shows the format the service writes now.
         let sample = segments.last { $0.data.count > 0 } ?? segments[segments.count - 1]
         var options = FormatOptions(
-            zone: settings.defaultZone, nginxLogFormat: settings.nginxLogFormat,
-            postgresLinePrefix: settings.postgresLinePrefix, referenceTime: sample.modified)
+            zone: settings.defaultZone, nginxLogFormat: job.spec.nginxLogFormat ?? settings.nginxLogFormat,
+            postgresLinePrefix: job.spec.postgresLinePrefix ?? settings.postgresLinePrefix,
+            referenceTime: sample.modified)
         if let name = job.name, let z = settings.zones[name] { options.zone = z }
         let chosen: FormatDetector.Candidate
-        if let name = job.name, let forced = settings.formats[name] {
+        if let forced = job.spec.format ?? job.name.flatMap({ settings.formats[$0] }) {
             guard let f = FormatRegistry.format(named: forced) else {
                 problems.append(SourceProblem(
                     source: label,
@@ -145,7 +153,8 @@ public enum SourceLoader {
         if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
         let name = job.name ?? defaultName(job.set.base, chosen.format)
         do {
-            let index = try SourceIndexer.index(name: name, format: chosen.format, options: o, segments: segments)
+            let index = try SourceIndexer.index(
+                name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset)
             return (index, problems)
         } catch {
             problems.append(SourceProblem(source: name, message: "\(error)"))

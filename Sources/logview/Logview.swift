@@ -73,7 +73,9 @@ struct Logview: ParsableCommand {
     @Option(name: [.customLong("pg-line-prefix")], help: "PostgreSQL log_line_prefix (default: Debian's '%m [%p] %q%u@%d ').")
     var pgLinePrefix: String?
 
-    @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, PostgreSQL).")
+    @OptionGroup var setup: SetupOptions
+
+    @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 
     @Flag(name: [.customLong("list-formats")], help: "List the log formats logview reads.")

@@ -13,9 +13,15 @@ struct PrintCommand {
 
     /// Runs and returns the exit status: 0, or 1 when a source could not be read.
     func run() throws -> Int32 {
+        let setup = try SourceSetup(options: options.setup, environment: environment)
+        if options.setup.showSources {
+            Swift.print(setup.sourcesReport(), terminator: "")
+            return 0
+        }
         let systemZone = ZoneLoader.system(environment: environment)
-        let displayZone = try zone(options.tz)
+        let displayZone = try zone(options.tz == "local" ? setup.config?.defaults.displayZone ?? "local" : options.tz)
         var settings = LoadSettings(defaultZone: systemZone)
+        if let z = setup.config?.defaults.sourceZone, z != "local" { settings.defaultZone = try zone(z) }
         for item in options.sourceZones {
             if let eq = item.firstIndex(of: "="), !item[..<eq].contains("/") {
                 settings.zones[String(item[..<eq])] = try zone(String(item[item.index(after: eq)...]))
@@ -33,8 +39,15 @@ struct PrintCommand {
         settings.postgresLinePrefix = options.pgLinePrefix
 
         var specs: [SourceSpec] = []
+        var demoFiles: DemoCorpus.Written? = nil
         var unsupported: [SourceProblem] = []
-        for argument in options.sources.map(SourceArgument.init(parsing:)) {
+        var arguments = options.sources.map(SourceArgument.init(parsing:))
+        if arguments.isEmpty && !options.demo {
+            let found = try setup.defaultSources()
+            arguments = found.arguments
+            for (name, z) in found.zones where settings.zones[name] == nil { settings.zones[name] = try? zone(z) }
+        }
+        for argument in arguments {
             switch argument {
             case .files(let spec): specs.append(spec)
             case .journal(let rest):
@@ -47,16 +60,19 @@ struct PrintCommand {
         }
         if options.demo {
             let demo = try DemoCorpus.write()
+            demoFiles = demo
             specs += demo.specs
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
         }
         guard !specs.isEmpty || !unsupported.isEmpty else {
-            throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
+            throw ValidationError(
+                "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
-        let query = try makeQuery(displayZone: displayZone)
+        let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
 
         var loaded = SourceLoader.load(specs, settings: settings)
+        if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
@@ -79,7 +95,7 @@ struct PrintCommand {
         }
     }
 
-    func makeQuery(displayZone: ZoneRules) throws -> Query {
+    func makeQuery(displayZone: ZoneRules, configWindow: String? = nil) throws -> Query {
         var q = Query()
         let now = Clock.now()
         func time(_ s: String) throws -> Timestamp {
@@ -90,7 +106,7 @@ struct PrintCommand {
         if let a = options.around {
             let center = try time(a)
             let w: TimeSpan
-            do { w = try DurationExpression.parse(options.window) } catch { throw ValidationError("\(error)") }
+            do { w = try DurationExpression.parse(options.window == "30s" ? configWindow ?? options.window : options.window) } catch { throw ValidationError("\(error)") }
             let lo = center.advanced(by: TimeSpan(nanoseconds: -w.nanoseconds)), hi = center.advanced(by: w)
             q.since = max(q.since ?? lo, lo)
             q.until = min(q.until ?? hi, hi)

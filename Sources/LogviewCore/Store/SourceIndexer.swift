@@ -11,14 +11,20 @@ import Darwin
 /// starts mid-trace, a binary file) become an entry of their own dated by their neighbours, so no
 /// byte of input is dropped.
 public enum SourceIndexer {
+    /// `clockOffset` is added to every timestamp (a server whose clock was wrong); a uniform
+    /// shift keeps the source's order.
     public static func index(
-        name: String, format: any LogFormat, options: FormatOptions, segments: [Segment]
+        name: String, format: any LogFormat, options: FormatOptions, segments: [Segment],
+        clockOffset: TimeSpan = .zero
     ) throws -> SourceIndex {
         let parser = try format.makeParser(options)
         var columns = EntryColumns()
         var ids = IDTable()
         for (s, segment) in segments.enumerated() {
             scan(segment, number: s, parser: parser, columns: &columns, ids: &ids)
+        }
+        if clockOffset != .zero {
+            for i in columns.timestamps.indices { columns.timestamps[i] &+= clockOffset.nanoseconds }
         }
         return SourceIndex(
             name: name, formatName: format.name, segments: segments, entries: columns, ids: ids, parser: parser)
