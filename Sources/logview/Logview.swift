@@ -73,6 +73,8 @@ struct Logview: ParsableCommand {
     @Option(name: [.customLong("pg-line-prefix")], help: "PostgreSQL log_line_prefix (default: Debian's '%m [%p] %q%u@%d ').")
     var pgLinePrefix: String?
 
+    @OptionGroup(title: "Viewer") var viewer: ViewerOptions
+
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, PostgreSQL).")
     var demo = false
 
@@ -85,7 +87,9 @@ struct Logview: ParsableCommand {
             return
         }
         let env = Environment.current
-        let status = try PrintCommand(options: self, environment: env).run()
+        let status = ViewerCommand.wanted(self)
+            ? try ViewerCommand(options: self, viewer: viewer, environment: env).run()
+            : try PrintCommand(options: self, environment: env).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

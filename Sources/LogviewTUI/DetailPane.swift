@@ -1,0 +1,115 @@
+import LogviewCore
+
+/// The selected entry in full: time in both zones, source, file and line, ids, the fields its
+/// format recognises (journal fields, nginx variables, PostgreSQL prefix fields), then every
+/// line of the entry (JSON pretty-printed).
+enum DetailPane {
+    static func draw(_ app: App, in rect: Rect, into screen: inout Screen) {
+        let end = rect.column + rect.width
+        for c in rect.column..<end { screen.put("─", row: rect.row, column: c, role: .border) }
+        guard let ref = app.selectedEntry(app.focus) else {
+            screen.put(" detail: no entry ", row: rect.row, column: 1, role: .border)
+            return
+        }
+        screen.put(" detail (Enter closes) ", row: rect.row, column: 1, role: .focusedBorder)
+        var y = rect.row + 1
+        let bottom = rect.row + rect.height
+        for (name, value, role) in lines(app, ref) where y < bottom {
+            if name.isEmpty {
+                screen.put(value, row: y, column: rect.column + 1, role: role, limit: end)
+            } else {
+                screen.put(name, row: y, column: rect.column + 1, role: .fieldName, limit: end)
+                screen.put(value, row: y, column: rect.column + 14, role: role, limit: end)
+            }
+            y += 1
+        }
+    }
+
+    /// (field name, value, role) lines; an empty name is a line of the entry's text.
+    static func lines(_ app: App, _ ref: EntryRef) -> [(String, String, Role)] {
+        let timeline = app.timeline
+        let src = timeline.sources[ref.source]
+        let e = src.entries
+        let t = timeline.timestamp(ref)
+        var out: [(String, String, Role)] = []
+        var local: [UInt8] = []
+        RFC3339.append(t, offset: app.zone.offset(atUTC: t.seconds), fractionDigits: max(e.precision(ref.entry).fractionDigits, 0),
+            separator: 0x20, zoneSuffix: true, to: &local)
+        out.append(("time", String(decoding: local, as: UTF8.self) + "  (" + RFC3339.format(t) + ")", .time))
+        out.append(("source", "\(VisibleText.string(src.name)) (\(src.formatName))", .source(ref.source)))
+        out.append(("level", e.level(ref.entry).name, .level(e.level(ref.entry))))
+        if src.details == nil {
+            let lines = e.lineCounts[ref.entry]
+            out.append(("file", "\(VisibleText.string(src.path(of: ref.entry))):\(e.lines[ref.entry])" + (lines > 1 ? " (\(lines) lines)" : ""), .text))
+        }
+        let ids = e.keys(of: ref.entry).map { VisibleText.string(timeline.correlation.ids.text(of: $0)) }
+        if !ids.isEmpty { out.append(("ids", ids.joined(separator: "  "), .text)) }
+        if let g = timeline.correlation.group(of: ref, in: timeline.sources) {
+            let linked = timeline.correlation.ids(ofGroup: g).map { VisibleText.string($0) }.filter { !ids.contains($0) }
+            if !linked.isEmpty { out.append(("linked ids", linked.joined(separator: "  "), .dim)) }
+        }
+        for f in src.fields(of: ref.entry) {
+            out.append((VisibleText.string(f.name), VisibleText.string(f.value), .text))
+        }
+        out.append(("", "", .text))
+        for line in EntryText.allLines(timeline, ref) {
+            if let pretty = JSONPretty.lines(line) {
+                for l in pretty { out.append(("", l, .text)) }
+            } else {
+                out.append(("", line, .text))
+            }
+        }
+        return out
+    }
+}
+
+/// Indents a JSON object found in a line, one member per line. A light re-indenter (strings kept
+/// intact), not a validator: text that is not an object or array is left alone.
+enum JSONPretty {
+    static func lines(_ text: String) -> [String]? {
+        guard let start = text.firstIndex(where: { $0 == "{" || $0 == "[" }) else { return nil }
+        let prefix = String(text[..<start])
+        let body = text[start...]
+        guard let last = body.last, last == "}" || last == "]", body.count > 2 else { return nil }
+        var out: [String] = []
+        var line = prefix
+        var depth = 0
+        var inString = false
+        var escaped = false
+        func newline() {
+            out.append(line)
+            line = String(repeating: "  ", count: max(depth, 0))
+        }
+        for ch in body {
+            if inString {
+                line.append(ch)
+                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
+                continue
+            }
+            switch ch {
+            case "\"":
+                inString = true
+                line.append(ch)
+            case "{", "[":
+                line.append(ch)
+                depth += 1
+                newline()
+            case "}", "]":
+                depth -= 1
+                if !line.trimmingBlanks.isEmpty { newline() } else { line = String(repeating: "  ", count: max(depth, 0)) }
+                line.append(ch)
+            case ",":
+                line.append(ch)
+                newline()
+            case ":":
+                line.append(": ")
+            case " ":
+                break
+            default:
+                line.append(ch)
+            }
+        }
+        if !line.trimmingBlanks.isEmpty { out.append(line) }
+        return depth == 0 && !inString ? out : nil
+    }
+}
