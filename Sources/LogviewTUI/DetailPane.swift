@@ -48,7 +48,8 @@ enum DetailPane {
             let linked = timeline.correlation.ids(ofGroup: g).map { VisibleText.string($0) }.filter { !ids.contains($0) }
             if !linked.isEmpty { out.append(("linked ids", linked.joined(separator: "  "), .dim)) }
         }
-        for f in src.fields(of: ref.entry) {
+        // The message is shown whole below, line by line.
+        for f in src.fields(of: ref.entry) where f.name != "message" {
             out.append((VisibleText.string(f.name), VisibleText.string(f.value), .text))
         }
         out.append(("", "", .text))

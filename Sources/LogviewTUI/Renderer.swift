@@ -8,12 +8,16 @@ public enum Renderer {
         if app.isTooSmall {
             let text = "terminal too small: \(app.screenColumns)x\(app.screenRows), logview needs at least 20x5"
             var row = 0
-            var rest = Substring(text)
-            while !rest.isEmpty && row < screen.rows {
-                screen.put(String(rest.prefix(max(screen.columns, 1))), row: row, column: 0, role: .errorMessage)
-                rest = rest.dropFirst(max(screen.columns, 1))
-                row += 1
+            var line = ""
+            for word in text.split(separator: " ") {
+                if !line.isEmpty && line.count + 1 + word.count > screen.columns {
+                    screen.put(line, row: row, column: 0, role: .errorMessage)
+                    row += 1
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + word
             }
+            screen.put(line, row: row, column: 0, role: .errorMessage)
             return screen
         }
         let frame = app.frame
