@@ -130,6 +130,21 @@ extension App {
         }
         if first > panes[p].top { panes[p].top = first }
         panes[p].top = min(max(panes[p].top, 0), max(count - 1, 0))
+        // No blank space below the last row while rows above are hidden (after a resize).
+        var total = 0
+        var r = panes[p].top
+        while r < count && total < height {
+            total += self.height(pane: p, row: r, width: rect.width, limit: height)
+            r += 1
+        }
+        if r >= count {
+            while panes[p].top > 0 {
+                let h = self.height(pane: p, row: panes[p].top - 1, width: rect.width, limit: height)
+                if total + h > height { break }
+                total += h
+                panes[p].top -= 1
+            }
+        }
     }
 
     mutating func ensureAllVisible() {
@@ -187,7 +202,11 @@ extension App {
                 overlaps = r.column < here.column + here.width && here.column < r.column + r.width
             }
             guard distance >= 0 && overlaps else { continue }
-            if best == nil || distance < best!.distance { best = (p, distance) }
+            // Ties go to the pane beside the current one's top-left corner, then the lower number.
+            let aligned = d == .left || d == .right ? (r.row..<(r.row + r.height)).contains(here.row)
+                : (r.column..<(r.column + r.width)).contains(here.column)
+            let key = distance * 2 + (aligned ? 0 : 1)
+            if best == nil || key < best!.distance || (key == best!.distance && p < best!.pane) { best = (p, key) }
         }
         if let b = best { focus = b.pane }
     }
