@@ -24,7 +24,10 @@ extension App {
 
     /// The next state after `command`. Pure apart from reading the timeline.
     public mutating func apply(_ command: Command) {
-        if case .promptKey = command {} else if command != .none { message = nil }
+        switch command {
+        case .promptKey, .none, .resize, .windowPrefix: break
+        default: message = nil
+        }
         switch command {
         case .none: break
         case .quit: shouldQuit = true

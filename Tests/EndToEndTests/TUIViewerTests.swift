@@ -198,4 +198,23 @@ struct TUIViewerTests {
         try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
         #expect(try tmux.capture(escapes: true).contains("38;5;"))
     }
+
+    @Test func aBrokenThemeIsNamedAndTheDefaultIsUsed() throws {
+        let logs = try TUILogs()
+        let tmux = try TmuxSession("theme")
+        defer {
+            tmux.stop()
+            logs.directory.remove()
+        }
+        let theme = logs.directory.file("mine.toml")
+        try "[roles]\ntext = \"default\"\nselection = \"blu on 4\"\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        try tmux.type(logs.command + " --theme " + theme)
+        let screen = try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
+        let problem = "theme \(theme), line 3, key 'roles.selection': unknown colour 'blu'"
+        #expect(screen.split(separator: "\n").last?.hasPrefix(problem) == true, "\(screen)")
+        #expect(try tmux.capture(escapes: true).contains("38;5;"))  // the default theme's colours
+        try tmux.send("q")
+        let after = try tmux.waitFor("the prompt") { $0.contains("PROMPT$") && !$0.contains(Self.statusAll) }
+        #expect(after.contains("logview: " + problem))
+    }
 }
