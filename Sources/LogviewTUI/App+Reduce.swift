@@ -47,7 +47,10 @@ extension App {
             }
         case .toggleDetail:
             showDetail.toggle()
+            detailScroll = 0
             ensureAllVisible()
+        case .scrollDetail(let n):
+            detailScroll = showDetail ? max(detailScroll + n, 0) : 0
         case .toggleHelp:
             showHelp.toggle()
             helpScroll = 0
@@ -99,6 +102,7 @@ extension App {
             let h = max(contentRect(focus, in: frame).height - 1, 1)
             panes[focus].top = min(max(panes[focus].top + pages * h, 0), max(count - 1, 0))
         }
+        if target != panes[focus].cursor { detailScroll = 0 }
         panes[focus].cursor = target
         ensureVisible(focus)
         if target == count - 1 { unseen = 0 }

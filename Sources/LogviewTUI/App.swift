@@ -48,6 +48,8 @@ public struct App: Sendable {
     public internal(set) var helpScroll = 0
     public internal(set) var showHistogram = false
     public internal(set) var showDetail = false
+    /// Lines of the detail pane scrolled out at the top (reset when the selection moves).
+    public internal(set) var detailScroll = 0
     public internal(set) var wrap = false
     public internal(set) var expanded: Set<EntryRef> = []
     public internal(set) var search: (pattern: Pattern, backward: Bool)?

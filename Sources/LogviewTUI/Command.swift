@@ -13,6 +13,8 @@ public enum Command: Equatable, Sendable {
     /// Expand or fold the selected multi-line entry.
     case toggleExpand
     case toggleDetail
+    /// Scroll the detail pane by n lines.
+    case scrollDetail(Int)
     case toggleHelp
     case toggleHistogram
     case focusNext, focusPrevious

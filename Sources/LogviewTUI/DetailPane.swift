@@ -11,10 +11,14 @@ enum DetailPane {
             screen.put(" detail: no entry ", row: rect.row, column: 1, role: .border)
             return
         }
-        screen.put(" detail (Enter closes) ", row: rect.row, column: 1, role: .focusedBorder)
+        let all = lines(app, ref)
+        let visible = rect.height - 1
+        let scroll = min(app.detailScroll, max(all.count - visible, 0))
+        let more = all.count > visible ? "  lines \(scroll + 1)-\(min(scroll + visible, all.count)) of \(all.count), J/K scroll" : ""
+        screen.put(" detail (Enter closes)\(more) ", row: rect.row, column: 1, role: .focusedBorder)
         var y = rect.row + 1
         let bottom = rect.row + rect.height
-        for (name, value, role) in lines(app, ref) where y < bottom {
+        for (name, value, role) in all.dropFirst(scroll) where y < bottom {
             if name.isEmpty {
                 screen.put(value, row: y, column: rect.column + 1, role: role, limit: end)
             } else {

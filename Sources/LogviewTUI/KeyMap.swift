@@ -12,6 +12,7 @@ public enum KeyMap {
         ("W", "wrap long lines on/off"),
         ("e", "expand/fold the selected multi-line entry"),
         ("Enter  d", "detail pane: the selected entry in full"),
+        ("J  K", "scroll the detail pane"),
         ("r", "pivot: every pane shows only the selected entry's request"),
         ("w", "pivot: every pane shows a time window around the selected entry"),
         ("+  -", "widen/narrow the window pivot"),
@@ -87,6 +88,8 @@ public enum KeyMap {
         case .character("W"): return .toggleWrap
         case .character("e"): return .toggleExpand
         case .enter, .character("d"): return .toggleDetail
+        case .character("J"): return .scrollDetail(1)
+        case .character("K"): return .scrollDetail(-1)
         case .function(1): return .toggleHelp
         case .character("h"): return .toggleHistogram
         case .tab: return .focusNext

@@ -1,5 +1,6 @@
 import LogviewCore
 import Testing
+import TestSupport
 @testable import LogviewTUI
 
 @Suite struct RendererTests {
@@ -82,5 +83,35 @@ import Testing
     @Test func jsonIsPrettyPrinted() {
         #expect(JSONPretty.lines(#"msg {"a":1,"b":{"c":"x,y"}}"#) == ["msg {", "  \"a\": 1,", "  \"b\": {", "    \"c\": \"x,y\"", "  }", "}"])
         #expect(JSONPretty.lines("no json here") == nil)
+    }
+}
+
+@Suite struct LongEntryTests {
+    @Test func detailPaneScrolls() throws {
+        var app = try TUIFixture.app(rows: 24, columns: 100)
+        app.type(":goto 14:02:09.985")
+        app.type(.enter, .enter)
+        let top = (0..<24).first { app.screen.line($0).hasPrefix("─ detail") }!
+        #expect(app.screen.line(top) == "─ detail (Enter closes)  lines 1-7 of 16, J/K scroll ───────────────────────────────────────────────")
+        app.type("JJJJJJJJJJJJ")
+        #expect(app.screen.line(top) == "─ detail (Enter closes)  lines 10-16 of 16, J/K scroll ─────────────────────────────────────────────")
+        #expect(app.screen.line(top + 7) == "     at com.example.shop.OrderService.create(OrderService.java:88)")
+        app.type("j")
+        #expect(app.detailScroll == 0)
+    }
+
+    @Test func aTwoMegabyteLineScrollsSideways() throws {
+        var text = "2026-01-30T14:02:02.990+00:00  INFO 1 --- [api] [t] c.e.Big : "
+        text += String(repeating: "0123456789", count: 200_000) + "<END>\n"
+        let options = FormatOptions(zone: .utc)
+        let timeline = Timeline(sources: [
+            try Fixture.source("big", text, format: FormatRegistry.format(named: "spring-boot")!, options: options)
+        ])
+        var app = App(timeline: timeline, zone: .utc, rows: 6, columns: 80)
+        app.apply(.scrollSideways(1_999_986))  // the message has a 31-column prefix before the digits
+        let line = app.screen.line(0)
+        #expect(line == " 01-30 14:02:02.990 big INFO  56789" + String(repeating: "0123456789", count: 4) + "<END>")
+        app.type("W")  // wrapping a 2 MB line stops at the pane's height
+        #expect(app.height(pane: 0, row: 0, width: 80, limit: 4) == 4)
     }
 }
