@@ -64,10 +64,12 @@ extension App {
         }
     }
 
-    func compile(_ text: String) -> Pattern? {
+    /// The pattern, or nil with the reason shown at the bottom.
+    mutating func compile(_ text: String) -> Pattern? {
         do {
             return try Pattern(text)
         } catch {
+            fail("bad regular expression '\(VisibleText.string(text))': \(error)")
             return nil
         }
     }
@@ -116,7 +118,8 @@ extension App {
                 fail("\(error)")
             }
         case "filter", "exclude":
-            guard !argument.isEmpty, let pattern = compile(argument) else { return fail("\(command) needs a pattern") }
+            guard !argument.isEmpty else { return fail("\(command) needs a pattern") }
+            guard let pattern = compile(argument) else { return }
             var f = panes[focus].filter
             if command == "filter" { f.include.append(pattern) } else { f.exclude.append(pattern) }
             setFilter(f)

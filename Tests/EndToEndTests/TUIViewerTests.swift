@@ -217,4 +217,16 @@ struct TUIViewerTests {
         let after = try tmux.waitFor("the prompt") { $0.contains("PROMPT$") && !$0.contains(Self.statusAll) }
         #expect(after.contains("logview: " + problem))
     }
+
+    @Test func anEightColourTerminalGetsTheNearestBasicColours() throws {
+        let (tmux, logs) = try open("eight", environment: "TERM=screen ")
+        defer {
+            tmux.stop()
+            logs.directory.remove()
+        }
+        let raw = try tmux.capture(escapes: true)
+        #expect(!raw.contains("38;5;") && !raw.contains("48;5;"))
+        let basic = try NSRegularExpression(pattern: "\u{1B}\\[([0-9]+;)*3[0-7](;[0-9]+)*m")
+        #expect(basic.firstMatch(in: raw, range: NSRange(raw.startIndex..., in: raw)) != nil)
+    }
 }
