@@ -80,22 +80,8 @@ public final class CursesTerminal: TerminalBackend {
 
     public func show(_ screen: Screen) {
         if screen.rows != Int(getmaxy(window)) || screen.columns != Int(getmaxx(window)) { previous = nil }
-        for row in 0..<screen.rows {
-            // The changed span of the row; a wide character is redrawn whole.
-            var first = -1, last = -1
-            if let old = previous, old.rows == screen.rows, old.columns == screen.columns {
-                for c in 0..<screen.columns where old[row, c] != screen[row, c] {
-                    if first < 0 { first = c }
-                    last = c
-                }
-                if first < 0 { continue }
-            } else {
-                first = 0
-                last = screen.columns - 1
-            }
-            while first > 0 && screen[row, first].width == 0 { first -= 1 }
-            if last + 1 < screen.columns && screen[row, last + 1].width == 0 { last += 1 }
-            drawRun(screen, row: row, from: first, through: last)
+        for change in screen.changes(since: previous) {
+            drawRun(screen, row: change.row, from: change.columns.lowerBound, through: change.columns.upperBound)
         }
         if let r = screen.cursorRow {
             curs_set(1)

@@ -109,4 +109,30 @@ public struct Screen: Equatable, Sendable {
 
     /// Every row's text, joined by newlines.
     public var text: String { (0..<rows).map(line).joined(separator: "\n") }
+
+    /// Per row, the columns that differ from `old` (the whole row when there is no old screen of
+    /// this size); a wide character whose half changed is included whole. What a backend has
+    /// to redraw.
+    public func changes(since old: Screen?) -> [(row: Int, columns: ClosedRange<Int>)] {
+        var out: [(row: Int, columns: ClosedRange<Int>)] = []
+        guard columns > 0 else { return out }
+        let comparable = old.map { $0.rows == rows && $0.columns == columns } ?? false
+        for row in 0..<rows {
+            var first = -1, last = -1
+            if comparable, let old {
+                for c in 0..<columns where old[row, c] != self[row, c] {
+                    if first < 0 { first = c }
+                    last = c
+                }
+                if first < 0 { continue }
+            } else {
+                first = 0
+                last = columns - 1
+            }
+            while first > 0 && self[row, first].width == 0 { first -= 1 }
+            if last + 1 < columns && self[row, last + 1].width == 0 { last += 1 }
+            out.append((row, first...last))
+        }
+        return out
+    }
 }

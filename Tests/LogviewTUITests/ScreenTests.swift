@@ -45,3 +45,21 @@ import Testing
         #expect(!s.cells.contains { $0.text.unicodeScalars.contains { $0.value < 0x20 } })
     }
 }
+
+@Suite struct ScreenDiffTests {
+    @Test func onlyChangedColumnsAreRedrawn() {
+        var a = Screen(rows: 3, columns: 10)
+        a.put("hello", row: 0, column: 0, role: .text)
+        a.put("名前", row: 1, column: 0, role: .text)
+        #expect(a.changes(since: nil).map { "\($0.row):\($0.columns)" } == ["0:0...9", "1:0...9", "2:0...9"])
+        var b = a
+        #expect(b.changes(since: a).isEmpty)
+        b.put("p", row: 0, column: 3, role: .text)
+        b.mark(row: 2, from: 5, to: 7, .selected)
+        #expect(b.changes(since: a).map { "\($0.row):\($0.columns)" } == ["0:3...3", "2:5...6"])
+        var c = a
+        c.put("後", row: 1, column: 2, role: .text)  // replaces 前: both halves
+        #expect(c.changes(since: a).map { "\($0.row):\($0.columns)" } == ["1:2...3"])
+        #expect(Screen(rows: 3, columns: 11).changes(since: a).count == 3)
+    }
+}
