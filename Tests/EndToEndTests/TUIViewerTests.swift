@@ -229,4 +229,21 @@ struct TUIViewerTests {
         let basic = try NSRegularExpression(pattern: "\u{1B}\\[([0-9]+;)*3[0-7](;[0-9]+)*m")
         #expect(basic.firstMatch(in: raw, range: NSRange(raw.startIndex..., in: raw)) != nil)
     }
+
+    @Test func printModeFilterFlagsSetTheFirstView() throws {
+        let (tmux, logs) = try open("flags", environment: "")
+        defer {
+            tmux.stop()
+            logs.directory.remove()
+        }
+        try tmux.send("q")
+        try tmux.waitFor("the prompt") { $0.contains("PROMPT$") && !$0.contains(Self.statusAll) }
+        try tmux.type("clear; " + logs.command + " --source postgresql --since '2026-01-30 14:05:00' --until '2026-01-30 14:05:30'")
+        let screen = try tmux.waitFor("the filtered viewer") { $0.contains(Self.statusAll) }
+        let rows = Self.timelineRows(screen)
+        #expect(rows.count == 15)  // 14:05:30.005 is after --until
+        #expect(rows.first?.hasPrefix(" 01-30 14:05:00.005 postgresql") == true)
+        #expect(rows.last?.hasPrefix(" 01-30 14:05:28.005 postgresql") == true)
+        #expect(screen.contains("│ 15/15 │ -nginx -backend │ since 01-30 14:05:00 │ until 01-30 14:05:30 │"))
+    }
 }
