@@ -18,12 +18,14 @@ enum DetailPane {
         screen.put(" detail (Enter closes)\(more) ", row: rect.row, column: 1, role: .focusedBorder)
         var y = rect.row + 1
         let bottom = rect.row + rect.height
+        // Values line up after the longest field name (within reason).
+        let valueColumn = rect.column + 1 + min(max(all.map { DisplayWidth.of($0.0) }.max() ?? 0, 11), 24) + 2
         for (name, value, role) in all.dropFirst(scroll) where y < bottom {
             if name.isEmpty {
                 screen.put(value, row: y, column: rect.column + 1, role: role, limit: end)
             } else {
-                screen.put(name, row: y, column: rect.column + 1, role: .fieldName, limit: end)
-                screen.put(value, row: y, column: rect.column + 14, role: role, limit: end)
+                screen.put(name, row: y, column: rect.column + 1, role: .fieldName, limit: min(valueColumn - 1, end))
+                screen.put(value, row: y, column: valueColumn, role: role, limit: end)
             }
             y += 1
         }

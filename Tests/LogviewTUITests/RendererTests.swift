@@ -80,6 +80,17 @@ import TestSupport
         #expect(lines.contains("     at com.example.shop.OrderService.create(OrderService.java:88)"))
     }
 
+    @Test func detailPaneListsFormatFieldsAligned() throws {
+        var app = try TUIFixture.app(rows: 60, columns: 120)
+        app.type(":goto 14:02:03")
+        app.type(.enter, .enter)
+        let lines = app.screen.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.contains(" source           nginx (nginx-access)"))
+        #expect(lines.contains(" body_bytes_sent  512"))
+        #expect(lines.contains(" http_user_agent  Mozilla/5.0"))
+        #expect(lines.contains(" request_id       \(TUIFixture.ridA)"))
+    }
+
     @Test func jsonIsPrettyPrinted() {
         #expect(JSONPretty.lines(#"msg {"a":1,"b":{"c":"x,y"}}"#) == ["msg {", "  \"a\": 1,", "  \"b\": {", "    \"c\": \"x,y\"", "  }", "}"])
         #expect(JSONPretty.lines("no json here") == nil)
