@@ -95,12 +95,14 @@ public struct Viewer {
     }
 
     mutating func pump(_ due: Set<Int>) {
-        var grew = false
+        // The generation also changes when a feed only extends an entry already shown.
+        let generation = app.timeline.generation
         var problems: [String] = []
         for f in due.sorted() {
-            if !feeds[f].pump(into: app.timeline).isEmpty { grew = true }
+            _ = feeds[f].pump(into: app.timeline)
             problems += feeds[f].takeProblems()
         }
+        let grew = app.timeline.generation != generation
         if grew { app.timelineGrew() }
         if let last = problems.last { app.message = Message(text: VisibleText.string(last), isError: true) }
         if grew || !problems.isEmpty { backend.show(Renderer.render(app)) }

@@ -13,21 +13,22 @@ struct PrintCommand {
 
     /// Runs and returns the exit status: 0, or 1 when a source could not be read.
     func run() throws -> Int32 {
-        let (timeline, query, displayZone, problems) = try loadTimeline()
-        let selected = timeline.select(query)
-        let writer = EntryWriter(timeline: timeline, style: options.output, zone: displayZone)
+        let load = try loadSources()
+        let timeline = load.timeline
+        let selected = timeline.select(load.query)
+        let writer = EntryWriter(timeline: timeline, style: options.output, zone: load.displayZone)
         var out = StdoutBuffer()
         for ref in selected {
             writer.write(ref, to: &out.bytes)
             if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
         }
         _ = out.flush()
-        return problems.isEmpty ? 0 : 1
+        return load.problems.isEmpty ? 0 : 1
     }
 
     /// Reads the sources named on the command line into one timeline (problems go to stderr)
     /// and makes the query of the filter flags. Shared by print mode and the viewer.
-    func loadTimeline() throws -> (Timeline, Query, ZoneRules, [SourceProblem]) {
+    func loadSources() throws -> LoadedSources {
         let systemZone = ZoneLoader.system(environment: environment)
         let displayZone = try zone(options.tz)
         var settings = LoadSettings(defaultZone: systemZone)
@@ -74,7 +75,8 @@ struct PrintCommand {
         var loaded = SourceLoader.load(specs, settings: settings)
         loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
-        return (Timeline(sources: loaded.sources), query, displayZone, loaded.problems)
+        return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
+            specs: specs, settings: settings, loaded: loaded)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

@@ -18,7 +18,8 @@ struct ViewerCommand {
     static func wanted(_ options: Logview) -> Bool { !options.print && isatty(1) == 1 }
 
     func run() throws -> Int32 {
-        let (timeline, query, zone, problems) = try PrintCommand(options: options, environment: environment).loadTimeline()
+        let load = try PrintCommand(options: options, environment: environment).loadSources()
+        let (timeline, query, zone, problems) = (load.timeline, load.query, load.displayZone, load.problems)
         var theme = Theme.standard
         var themeProblem: String?
         if let name = viewer.theme {
@@ -50,6 +51,7 @@ struct ViewerCommand {
             app.show(message: "\(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), isError: true)
         }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
+        // Live feeds (follow mode) plug in here: `feeds: [FileFeed(...)]` built from `load`.
         var loop = Viewer(app: app, backend: backend, signals: signals, feeds: [], renderLog: log)
         let status = loop.run()
         backend.close()
