@@ -246,4 +246,17 @@ struct TUIViewerTests {
         #expect(rows.last?.hasPrefix(" 01-30 14:05:28.005 postgresql") == true)
         #expect(screen.contains("│ 15/15 │ -nginx -backend │ since 01-30 14:05:00 │ until 01-30 14:05:30 │"))
     }
+
+    @Test func aShippedThemeIsFoundByName() throws {
+        let logs = try TUILogs()
+        let tmux = try TmuxSession("light")
+        defer {
+            tmux.stop()
+            logs.directory.remove()
+        }
+        try tmux.type(logs.command + " --theme light")
+        try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
+        // The light theme's status bar: colour 255 on 25.
+        #expect(try tmux.capture(escapes: true).contains("38;5;255m\u{1B}[48;5;25m nginx 200 backend 200"))
+    }
 }
