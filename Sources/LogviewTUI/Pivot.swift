@@ -7,10 +7,12 @@ public enum Pivot: Sendable, Equatable {
     /// Entries within `halfWidth` of `center`.
     case window(center: Timestamp, halfWidth: TimeSpan)
 
-    public var summary: String {
+    /// `request 3c30…` or `window 01-30 14:02:03.123 ±5s` (the time in `zone`).
+    public func summary(zone: ZoneRules) -> String {
         switch self {
         case .request(_, let label): return "request \(label)"
-        case .window(let center, let w): return "window \(RFC3339.format(center).prefix(23)) ±\(TimeSpanText.format(w))"
+        case .window(let center, let w):
+            return "window \(EntryText.time(center, zone: zone, fractionDigits: 3)) ±\(TimeSpanText.format(w))"
         }
     }
 }

@@ -38,7 +38,7 @@ public enum Renderer {
 
     static func drawBanner(_ app: App, row: Int, into screen: inout Screen) {
         screen.fill(row: row, role: .pivotBanner)
-        let chain = app.pivots.map(\.summary).joined(separator: " › ")
+        let chain = app.pivots.map { $0.summary(zone: app.zone) }.joined(separator: " › ")
         screen.put(" PIVOT \(chain)  (Backspace: back)", row: row, column: 0, role: .pivotBanner)
     }
 

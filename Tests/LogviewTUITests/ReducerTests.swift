@@ -60,6 +60,7 @@ import Testing
         app.type("gjj")  // 14:02:03
         app.type("w")
         #expect(rows(app) == ["14:02:02.990 backend", "14:02:02.995 postgresql", "14:02:03.000 nginx"])
+        #expect(app.screen.line(0) == " PIVOT window 01-30 14:02:03.000 ±5s  (Backspace: back)")
         app.type("+")
         #expect(app.windowHalfWidth == .seconds(10))
         #expect(rows(app).count == 6)
