@@ -197,6 +197,12 @@ struct TUIViewerTests {
         try tmux.type("clear; " + logs.command)
         try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
         #expect(try tmux.capture(escapes: true).contains("38;5;"))
+        try tmux.send("q")
+        try tmux.waitFor("the prompt") { $0.contains("PROMPT$") && !$0.contains(Self.statusAll) }
+        try tmux.type("clear; " + logs.command + " --no-color")
+        try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
+        let flagged = try tmux.capture(escapes: true)
+        #expect(!flagged.contains("38;5;") && !flagged.contains("48;5;") && flagged.contains("\u{1B}[7m"))
     }
 
     @Test func aBrokenThemeIsNamedAndTheDefaultIsUsed() throws {
