@@ -37,6 +37,11 @@ extension App {
         case .bottom: moveCursor(to: panes[focus].rows.count - 1)
         case .scrollSideways(let n): panes[focus].sideScroll = max(panes[focus].sideScroll + n, 0)
         case .scrollHome: panes[focus].sideScroll = 0
+        case .scrollEnd:
+            guard let ref = selectedEntry(focus) else { return }
+            let width = EntryText.firstLine(timeline, ref) { VisibleText.width($0, limit: Int.max) }
+            let shown = contentRect(focus, in: frame).width - messageColumn
+            panes[focus].sideScroll = max(width - shown + 1, 0)
         case .toggleWrap:
             wrap.toggle()
             ensureAllVisible()

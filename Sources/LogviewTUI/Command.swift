@@ -9,6 +9,8 @@ public enum Command: Equatable, Sendable {
     /// Scroll long lines sideways by n columns; `scrollHome` back to the left edge.
     case scrollSideways(Int)
     case scrollHome
+    /// Scroll sideways to the end of the selected entry's message.
+    case scrollEnd
     case toggleWrap
     /// Expand or fold the selected multi-line entry.
     case toggleExpand

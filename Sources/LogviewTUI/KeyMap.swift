@@ -8,7 +8,8 @@ public enum KeyMap {
         ("PgUp  b  C-b", "page up"),
         ("g  Home", "first entry"),
         ("G  End", "last entry (and stay there as entries arrive)"),
-        ("Left  Right  <  >", "scroll long lines sideways (0: back to the start)"),
+        ("Left  Right  <  >", "scroll long lines sideways"),
+        ("0  $", "back to the start / to the end of the selected line"),
         ("W", "wrap long lines on/off"),
         ("e", "expand/fold the selected multi-line entry"),
         ("Enter  d", "detail pane: the selected entry in full"),
@@ -85,6 +86,7 @@ public enum KeyMap {
         case .left, .character("<"): return .scrollSideways(-8)
         case .right, .character(">"): return .scrollSideways(8)
         case .character("0"): return .scrollHome
+        case .character("$"): return .scrollEnd
         case .character("W"): return .toggleWrap
         case .character("e"): return .toggleExpand
         case .enter, .character("d"): return .toggleDetail

@@ -265,4 +265,27 @@ struct TUIViewerTests {
         // The light theme's status bar: colour 255 on 25.
         #expect(try tmux.capture(escapes: true).contains("38;5;255m\u{1B}[48;5;25m nginx 200 backend 200"))
     }
+
+    @Test func aTwoMegabyteLineScrollsToItsEnd() throws {
+        let dir = try TemporaryDirectory("tui-big")
+        let tmux = try TmuxSession("big")
+        defer {
+            tmux.stop()
+            dir.remove()
+        }
+        let line = "2026-01-30T14:02:02.990+00:00  INFO 1 --- [api] [t] c.e.Big : <START>"
+            + String(repeating: "0123456789", count: 200_000) + "<END>\n"
+        try (line + "2026-01-30T14:02:03.000+00:00  INFO 1 --- [api] [t] c.e.Big : short\n")
+            .write(toFile: dir.file("big.log"), atomically: true, encoding: .utf8)
+        try tmux.type("\(E2EPaths.logviewBinary) --tz UTC big=\(dir.file("big.log"))")
+        try tmux.waitFor("the viewer") { $0.contains("big 2 │ 2/2") }
+        try tmux.send("k")
+        var screen = try tmux.waitFor("the long line selected") { $0.contains("big 2 │ 1/2") }
+        #expect(screen.contains(" 01-30 14:02:02.990 big INFO  INFO 1 --- [api] [t] c.e.Big : <START>0123456789"))
+        try tmux.send("$")
+        screen = try tmux.waitFor("the end of the line") { $0.contains("<END>") }
+        #expect(screen.split(separator: "\n").first == " 01-30 14:02:02.990 big INFO  6789" + String(repeating: "0123456789", count: 12) + "<END>")
+        try tmux.send("0")
+        try tmux.waitFor("the start again") { $0.contains("<START>") && !$0.contains("<END>") }
+    }
 }

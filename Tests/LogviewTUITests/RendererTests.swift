@@ -122,6 +122,8 @@ import TestSupport
         app.apply(.scrollSideways(1_999_986))  // the message has a 31-column prefix before the digits
         let line = app.screen.line(0)
         #expect(line == " 01-30 14:02:02.990 big INFO  56789" + String(repeating: "0123456789", count: 4) + "<END>")
+        app.type("0$")
+        #expect(app.screen.line(0) == " 01-30 14:02:02.990 big INFO  6789" + String(repeating: "0123456789", count: 4) + "<END>")
         app.type("W")  // wrapping a 2 MB line stops at the pane's height
         #expect(app.height(pane: 0, row: 0, width: 80, limit: 4) == 4)
     }
