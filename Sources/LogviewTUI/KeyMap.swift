@@ -17,7 +17,7 @@ public enum KeyMap {
         ("r", "pivot: every pane shows only the selected entry's request"),
         ("w", "pivot: every pane shows a time window around the selected entry"),
         ("+  -", "widen/narrow the window pivot"),
-        ("Backspace  Esc", "pop the last pivot (cursor kept)"),
+        ("Backspace  Esc", "pop the last pivot (cursor kept); without pivots: clear the search"),
         ("/  ?", "search forward / backward (regular expression)"),
         ("n  N", "next / previous match"),
         ("f  F", "filter this pane: keep / drop entries matching a pattern"),
