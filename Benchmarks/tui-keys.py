@@ -88,6 +88,9 @@ def main():
             measure("window pivot (w)", "w")
             press("Escape")
             press("j")
+        press("h")
+        for _ in range(args.repeat):
+            measure("j, histogram on", "j")
         sh("send-keys", "-t", "0", "q")
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)

@@ -24,17 +24,7 @@ enum HistogramStrip {
         var errors = [Bool](repeating: false, count: buckets)
         for b in 0..<buckets {
             counts[b] = max(starts[b + 1] - starts[b], 0)
-            // Errors: scan the bucket, bounded so a huge bucket cannot stall a frame.
-            var r = starts[b]
-            let stop = min(starts[b + 1], starts[b] + 20_000)
-            while r < stop {
-                let ref = timeline.order[rows.position(r)]
-                if timeline.sources[ref.source].entries.level(ref.entry) >= .error {
-                    errors[b] = true
-                    break
-                }
-                r += 1
-            }
+            errors[b] = rows.hasError(in: starts[b]..<max(starts[b + 1], starts[b]))
         }
         let peak = max(counts.max() ?? 1, 1)
         let cursorTime = timeline.times[rows.position(pane.cursor)]

@@ -14,6 +14,9 @@ public struct PaneRows: Sendable {
     var storage: Storage
     /// The timeline's `count` when these rows were built or last extended.
     var builtCount: Int
+    /// Rows (indices into this pane) at level error or worse, ascending: the histogram marks
+    /// buckets with errors by binary search instead of scanning them.
+    var errorRows: [Int32] = []
 
     public var count: Int {
         switch storage {
@@ -70,12 +73,38 @@ public struct PaneRows: Sendable {
         } else {
             rows.storage = .range(test.bounds)
         }
+        rows.collectErrors(timeline, from: 0)
         return rows
+    }
+
+    /// Appends the error rows among rows `from...`.
+    mutating func collectErrors(_ timeline: Timeline, from: Int) {
+        for r in from..<count {
+            let ref = timeline.order[position(r)]
+            if timeline.sources[ref.source].entries.level(ref.entry) >= .error { errorRows.append(Int32(r)) }
+        }
+    }
+
+    /// Whether some row in `range` is an error. O(log n).
+    func hasError(in range: Range<Int>) -> Bool {
+        var lo = 0, hi = errorRows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(errorRows[mid]) < range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < errorRows.count && Int(errorRows[lo]) < range.upperBound
     }
 
     /// Adds the rows among timeline positions `builtCount..<timeline.count` (entries appended
     /// live). Returns how many were added.
     mutating func extend(_ timeline: Timeline, filter: PaneFilter, pivots: [Pivot]) -> Int {
+        let before = count
+        let added = appendNew(timeline, filter: filter, pivots: pivots)
+        collectErrors(timeline, from: before)
+        return added
+    }
+
+    private mutating func appendNew(_ timeline: Timeline, filter: PaneFilter, pivots: [Pivot]) -> Int {
         let from = builtCount
         builtCount = timeline.count
         guard from < timeline.count else { return 0 }
