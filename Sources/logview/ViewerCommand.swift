@@ -42,6 +42,8 @@ struct ViewerCommand {
             filter.hiddenSources = Set(timeline.sources.indices.filter { !query.sources.contains(timeline.sources[$0].name) })
         }
         let signals = SignalWatcher()  // before curses, so ncurses leaves these signals to us
+        CrashRestore.arm(terminal: 1)  // even a crash gives the terminal back (stdout is the terminal here)
+        defer { CrashRestore.disarm() }
         let backend = try CursesTerminal(theme: theme, colour: colour)
         let size = backend.size
         var app = App(timeline: timeline, zone: zone, filter: filter, rows: size.rows, columns: size.columns)

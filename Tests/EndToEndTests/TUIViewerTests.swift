@@ -167,6 +167,19 @@ struct TUIViewerTests {
         #expect(try tmux.display("#{alternate_on}") == "0")
         try tmux.type("echo status=$?")
         try tmux.waitFor("the exit status") { $0.contains("status=143") }
+        // A crash (SIGSEGV here, sent from outside) still gives the terminal back.
+        try tmux.type("clear; " + logs.command)
+        try tmux.waitFor("the viewer") { $0.contains(Self.statusAll) }
+        let again = try ChildProcess.run(name: "pgrep", executable: "/usr/bin/pgrep", arguments: ["-P", shell],
+            environment: childEnvironment(), scratch: logs.directory.path, timeout: .seconds(10))
+        let crashing = again.stdoutText.split(separator: "\n").compactMap { pid_t($0) }
+        #expect(crashing.count == 1)
+        for pid in crashing { kill(pid, SIGSEGV) }
+        try tmux.waitFor("the prompt after a crash") { $0.contains("PROMPT$") && !$0.contains(Self.statusAll) }
+        #expect(try tmux.display("#{alternate_on}") == "0")
+        #expect(try tmux.display("#{cursor_flag}") == "1")
+        try tmux.type("echo status=$?")
+        try tmux.waitFor("the exit status") { $0.contains("status=139") }
     }
 
     @Test func resizingToATinyTerminalShowsAMessage() throws {
