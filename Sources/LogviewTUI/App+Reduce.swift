@@ -293,13 +293,27 @@ extension App {
 
     mutating func pivotRequest() {
         guard let ref = selectedEntry(focus) else { return }
-        guard let group = timeline.correlation.group(of: ref, in: timeline.sources) else {
-            message = Message(text: "this entry belongs to no request (it carries no request or trace id)", isError: true)
+        guard let group = timeline.correlation.group(of: ref, in: timeline.sources) ?? linkedGroup(of: ref) else {
+            message = Message(text: "this entry belongs to no request (no request or trace id, and no link to one)", isError: true)
             return
         }
         let ids = timeline.correlation.ids(ofGroup: group)
         let label = ids.first.map { VisibleText.string($0) } ?? "#\(group)"
         pushPivot(.request(group: group, label: label + (ids.count > 1 ? " +\(ids.count - 1) linked" : "")), selecting: ref)
+    }
+
+    /// The request an id-less entry was linked to (a PostgreSQL session line, an nginx error
+    /// line): the group of a nearby entry that lists it as a member. Looks at a bounded
+    /// neighbourhood, so the cost does not grow with the timeline.
+    func linkedGroup(of ref: EntryRef) -> UInt32? {
+        guard let p = RowTest.position(of: ref, in: timeline) else { return nil }
+        var seen = Set<UInt32>()
+        let correlation = timeline.correlation
+        for q in max(p - 512, 0)..<min(p + 512, timeline.count) {
+            guard let g = correlation.group(of: timeline.order[q], in: timeline.sources), seen.insert(g).inserted else { continue }
+            if correlation.entries(ofGroup: g).contains(ref) { return g }
+        }
+        return nil
     }
 
     mutating func pivotWindow() {

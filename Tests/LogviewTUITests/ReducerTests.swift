@@ -1,5 +1,6 @@
 import LogviewCore
 import Testing
+import TestSupport
 @testable import LogviewTUI
 
 /// Keys in, state out: the reducer with the rows it leaves on screen.
@@ -53,6 +54,30 @@ import Testing
         app.type("k")  // nginx 500 of request B
         app.type("r")
         #expect(rows(app) == ["14:02:09.985 backend", "14:02:09.990 postgresql", "14:02:10.000 nginx"])
+    }
+
+    @Test func requestPivotFromAnEntryLinkedWithoutAnId() throws {
+        // A session line without an id inside request r1's span is linked to it (the session
+        // rule); `r` on it finds the request. Another session's line is not.
+        let text = """
+            @1000000000 info s=7 id=r1 begin
+            @2000000000 info s=7 no id here
+            @2500000000 info s=8 other session
+            @3000000000 info s=7 id=r1 end
+
+            """
+        let timeline = Timeline(sources: [try Fixture.source("db", text)])
+        var app = App(timeline: timeline, zone: .utc, rows: 12, columns: 80)
+        app.type("gj")
+        app.type("r")
+        #expect(app.pivots.count == 1)
+        #expect(rows(app) == ["00:00:01.000 db", "00:00:02.000 db", "00:00:03.000 db"])
+        #expect(app.focusedPane.cursor == 1)
+        app.type(.escape)
+        app.type("j")
+        app.type("r")
+        #expect(app.pivots.isEmpty)
+        #expect(app.message == Message(text: "this entry belongs to no request (no request or trace id, and no link to one)", isError: true))
     }
 
     @Test func windowPivotWidensNarrowsAndStacks() throws {
