@@ -75,6 +75,8 @@ struct Logview: ParsableCommand {
 
     @OptionGroup var setup: SetupOptions
 
+    @OptionGroup(title: "Viewer") var viewer: ViewerOptions
+
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 
@@ -87,7 +89,9 @@ struct Logview: ParsableCommand {
             return
         }
         let env = Environment.current
-        let status = try PrintCommand(options: self, environment: env).run()
+        let status = ViewerCommand.wanted(self)
+            ? try ViewerCommand(options: self, viewer: viewer, environment: env).run()
+            : try PrintCommand(options: self, environment: env).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -13,11 +13,29 @@ struct PrintCommand {
 
     /// Runs and returns the exit status: 0, or 1 when a source could not be read.
     func run() throws -> Int32 {
-        let setup = try SourceSetup(options: options.setup, environment: environment)
         if options.setup.showSources {
+            let setup = try SourceSetup(options: options.setup, environment: environment)
             Swift.print(setup.sourcesReport(), terminator: "")
             return 0
         }
+        let load = try loadSources()
+        let timeline = load.timeline
+        let selected = timeline.select(load.query)
+        let writer = EntryWriter(timeline: timeline, style: options.output, zone: load.displayZone)
+        var out = StdoutBuffer()
+        for ref in selected {
+            writer.write(ref, to: &out.bytes)
+            if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
+        }
+        _ = out.flush()
+        return load.problems.isEmpty ? 0 : 1
+    }
+
+    /// Reads the sources named on the command line (else the config's, else discovered ones) into
+    /// one timeline (problems go to stderr) and makes the query of the filter flags. Shared by
+    /// print mode and the viewer.
+    func loadSources() throws -> LoadedSources {
+        let setup = try SourceSetup(options: options.setup, environment: environment)
         let systemZone = ZoneLoader.system(environment: environment)
         let displayZone = try zone(options.tz == "local" ? setup.config?.defaults.displayZone ?? "local" : options.tz)
         var settings = LoadSettings(defaultZone: systemZone)
@@ -75,16 +93,8 @@ struct PrintCommand {
         if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
-        let timeline = Timeline(sources: loaded.sources)
-        let selected = timeline.select(query)
-        let writer = EntryWriter(timeline: timeline, style: options.output, zone: displayZone)
-        var out = StdoutBuffer()
-        for ref in selected {
-            writer.write(ref, to: &out.bytes)
-            if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
-        }
-        _ = out.flush()
-        return loaded.problems.isEmpty ? 0 : 1
+        return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
+            specs: specs, settings: settings, loaded: loaded)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

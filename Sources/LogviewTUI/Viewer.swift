@@ -1,0 +1,110 @@
+import LogviewCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The run loop: waits in `poll` on the keyboard, the signal descriptor and every live feed's
+/// descriptors; turns keys into commands, pumps feeds, and shows the new screen. Nothing polls
+/// on a timer while idle.
+public struct Viewer {
+    public var app: App
+    public let backend: any TerminalBackend
+    public let signals: SignalWatcher?
+    public let feeds: [any LiveFeed]
+    /// Per-key timing for benchmarks (`LOGVIEW_RENDER_LOG`).
+    public let renderLog: RenderLog?
+
+    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, feeds: [any LiveFeed], renderLog: RenderLog?) {
+        self.app = app
+        self.backend = backend
+        self.signals = signals
+        self.feeds = feeds
+        self.renderLog = renderLog
+        self.app.isLive = !feeds.isEmpty
+    }
+
+    /// Runs until the operator quits or a terminating signal arrives; returns the exit status
+    /// (0, or 128 + the signal). The caller restores the terminal (`backend.suspend()`).
+    public mutating func run() -> Int32 {
+        let size = backend.size
+        app.apply(.resize(rows: size.rows, columns: size.columns))
+        backend.show(Renderer.render(app))
+        while !app.shouldQuit {
+            var fds = [pollfd(fd: backend.inputDescriptor, events: Int16(POLLIN), revents: 0)]
+            if let s = signals { fds.append(pollfd(fd: s.descriptor, events: Int16(POLLIN), revents: 0)) }
+            var feedSlots: [(feed: Int, slot: Int)] = []
+            var timeout: Int32 = -1
+            for (f, feed) in feeds.enumerated() {
+                for d in feed.descriptors {
+                    feedSlots.append((f, fds.count))
+                    fds.append(pollfd(fd: d, events: Int16(POLLIN), revents: 0))
+                }
+                if let ms = feed.deadline { timeout = timeout < 0 ? Int32(ms) : min(timeout, Int32(ms)) }
+            }
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno != EINTR { return 1 }
+            if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 { return 0 }
+            if fds[0].revents != 0 { handleKeys() }
+            if !feeds.isEmpty {
+                var due = Set<Int>()
+                for (f, slot) in feedSlots where fds[slot].revents != 0 { due.insert(f) }
+                if ready == 0 { for (f, feed) in feeds.enumerated() where feed.deadline != nil { due.insert(f) } }
+                pump(due)
+            }
+        }
+        return 0
+    }
+
+    mutating func handleKeys() {
+        for key in backend.readKeys() {
+            let start = RenderLog.clock()
+            app.now = Timestamp(nanoseconds: RenderLog.wallClock())
+            app.handle(key)
+            if app.shouldQuit { return }
+            backend.show(Renderer.render(app))
+            renderLog?.record(key, since: start)
+        }
+    }
+
+    /// Returns an exit status when a signal ends the viewer.
+    mutating func handleSignals() -> Int32? {
+        guard let signals else { return nil }
+        for s in signals.take() {
+            switch s {
+            case SIGINT, SIGTERM, SIGHUP:
+                return 128 + s
+            case SIGTSTP:
+                backend.suspend()
+                signals.stopProcess()
+                backend.resume()
+                backend.show(Renderer.render(app))
+            case SIGCONT:
+                backend.resume()
+                backend.show(Renderer.render(app))
+            case SIGWINCH:
+                let size = backend.updateSize()
+                app.handle(.resize(rows: size.rows, columns: size.columns))
+                backend.show(Renderer.render(app))
+            default:
+                break
+            }
+        }
+        return nil
+    }
+
+    mutating func pump(_ due: Set<Int>) {
+        // The generation also changes when a feed only extends an entry already shown.
+        let generation = app.timeline.generation
+        var problems: [String] = []
+        for f in due.sorted() {
+            _ = feeds[f].pump(into: app.timeline)
+            problems += feeds[f].takeProblems()
+        }
+        let grew = app.timeline.generation != generation
+        if grew { app.timelineGrew() }
+        if let last = problems.last { app.message = Message(text: VisibleText.string(last), isError: true) }
+        if grew || !problems.isEmpty { backend.show(Renderer.render(app)) }
+    }
+}
