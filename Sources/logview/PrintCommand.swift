@@ -34,11 +34,11 @@ struct PrintCommand {
 
         var specs: [SourceSpec] = []
         var unsupported: [SourceProblem] = []
+        var journalArguments: [String] = []
         for argument in options.sources.map(SourceArgument.init(parsing:)) {
             switch argument {
             case .files(let spec): specs.append(spec)
-            case .journal(let rest):
-                unsupported.append(SourceProblem(source: "journal\(rest)", message: "journal sources are not built yet"))
+            case .journal(let rest): journalArguments.append(rest)
             case .loki(let selector):
                 unsupported.append(SourceProblem(source: "loki:\(selector)", message: "Loki sources are not built yet"))
             case .gatewayd(let url):
@@ -51,13 +51,21 @@ struct PrintCommand {
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
         }
-        guard !specs.isEmpty || !unsupported.isEmpty else {
+        let journalSpecs: [JournalSpec]
+        do {
+            journalSpecs = try JournalSpec.combine(journalArguments, units: options.journal.units, boot: options.journal.boot)
+        } catch { throw ValidationError("\(error)") }
+        guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty else {
             throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
         }
         let query = try makeQuery(displayZone: displayZone)
 
         var loaded = SourceLoader.load(specs, settings: settings)
         loaded.problems += unsupported
+        let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until)
+        loaded.sources += journal.sources
+        loaded.problems += journal.problems
+        for n in journal.notices { Stderr.line("logview: \(n)") }
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
         let selected = timeline.select(query)

@@ -1,0 +1,208 @@
+import LogviewCore
+
+/// Sorts journal entries into one record-backed source per unit (or syslog identifier) while
+/// they are read, and decides per unit which log format its messages are written in.
+///
+/// The source name is the unit without `.service` (`backend` for `backend.service`), else
+/// `SYSLOG_IDENTIFIER`, else `kernel` for kernel messages, else `_COMM`, else `journal`. The
+/// first messages of a unit are held back until its format is known (a Spring Boot line, a
+/// uvicorn line, a JSON object...): that format then reads level and request/trace ids from each
+/// message; the journal's `__REALTIME_TIMESTAMP` stays authoritative and `PRIORITY` gives the
+/// level when the message has none. `REQUEST_ID=` and `TRACE_ID=` fields also feed correlation.
+/// Reading one entry allocates nothing once a unit is known, except the array for structured ids.
+final class JournalCollector {
+    /// Formats chosen per source name, shared with later batches (a followed journal).
+    final class FormatMemory {
+        /// nil value: the unit's messages are not in any known format.
+        var formats: [String: (any LogFormat)?] = [:]
+    }
+
+    /// Messages sampled before a unit's format is decided.
+    static let sampleSize = 32
+
+    private final class Bucket {
+        let name: String
+        let key: [UInt8]
+        var builder: RecordSourceBuilder?
+        var pending: [Pending] = []
+        let details = JournalEntryDetails()
+        init(name: String, key: [UInt8]) {
+            self.name = name
+            self.key = key
+        }
+    }
+
+    private struct Pending {
+        var message: [UInt8]
+        var timestamp: Timestamp
+        var level: Level
+        var ids: [([UInt8], IDKind)]
+    }
+
+    private var buckets: [Bucket] = []
+    private var lastBucket = -1
+    private let memory: FormatMemory
+    private(set) var count = 0
+
+    // Scratch buffers reused for every entry.
+    private var fields: [UInt8] = []
+    private var message: [UInt8] = []
+    private var cursor: [UInt8] = []
+    private var key: [UInt8] = []
+
+    init(memory: FormatMemory) {
+        self.memory = memory
+        fields.reserveCapacity(4096)
+        message.reserveCapacity(1024)
+    }
+
+    /// Reads the reader's current entry into its source. `timestamp` is its realtime in ns.
+    func collect(from reader: JournalReader, timestamp: Timestamp) {
+        fields.removeAll(keepingCapacity: true)
+        message.removeAll(keepingCapacity: true)
+        cursor.removeAll(keepingCapacity: true)
+        var priority = -1
+        // Ranges of the naming and id values inside `fields`.
+        var unit = 0..<0, identifier = 0..<0, comm = 0..<0, requestID = 0..<0, traceID = 0..<0
+        var kernel = false
+        reader.forEachField { field in
+            guard let eq = field.firstIndex(of: 0x3D, from: 0) else { return }
+            let name = field.slice(0, eq)
+            if name.count == 7, name.matches("MESSAGE", at: 0) {
+                message.append(contentsOf: field.slice(eq + 1, field.count))
+                return
+            }
+            let valueStart = fields.count + 4 + eq + 1
+            let value = valueStart..<(fields.count + 4 + field.count)
+            switch name.count {
+            case 8 where name.matches("PRIORITY", at: 0):
+                if field.count == eq + 2, field[eq + 1] >= 0x30, field[eq + 1] <= 0x37 { priority = Int(field[eq + 1] - 0x30) }
+            case 13 where name.matches("_SYSTEMD_UNIT", at: 0): unit = value
+            case 17 where name.matches("SYSLOG_IDENTIFIER", at: 0): identifier = value
+            case 5 where name.matches("_COMM", at: 0): comm = value
+            case 10 where name.matches("REQUEST_ID", at: 0): requestID = value
+            case 8 where name.matches("TRACE_ID", at: 0): traceID = value
+            case 10 where name.matches("_TRANSPORT", at: 0): kernel = field.count - eq - 1 == 6 && field.slice(eq + 1, field.count).matches("kernel", at: 0)
+            default: break
+            }
+            JournalEntryDetails.appendField(field, to: &fields)
+        }
+        _ = reader.appendCursor(to: &cursor)
+        fields.withUnsafeBytes { f in
+            // The naming key: kind byte + value, so a unit and an identifier of one name stay apart.
+            key.removeAll(keepingCapacity: true)
+            if !unit.isEmpty, !f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0) || unit.count != 10 {
+                key.append(0x75)
+                key.append(contentsOf: f.slice(unit.lowerBound, unit.upperBound))
+            } else if !identifier.isEmpty {
+                key.append(0x69)
+                key.append(contentsOf: f.slice(identifier.lowerBound, identifier.upperBound))
+            } else if kernel {
+                key.append(0x6B)
+            } else if !comm.isEmpty {
+                key.append(0x63)
+                key.append(contentsOf: f.slice(comm.lowerBound, comm.upperBound))
+            } else {
+                key.append(0x6A)
+            }
+            let bucket = bucketForKey()
+            let level = priority >= 0 ? Level(syslogPriority: priority) : .unknown
+            cursor.withUnsafeBytes { bucket.details.append(cursor: $0, fields: f) }
+            var ids: [(UnsafeRawBufferPointer, IDKind)] = []
+            if !requestID.isEmpty { ids.append((f.slice(requestID.lowerBound, requestID.upperBound), .request)) }
+            if !traceID.isEmpty { ids.append((f.slice(traceID.lowerBound, traceID.upperBound), .trace)) }
+            message.withUnsafeBytes { m in
+                if bucket.builder != nil {
+                    bucket.builder!.append(message: m, timestamp: timestamp, precision: .microseconds, level: level, extraIDs: ids)
+                } else {
+                    bucket.pending.append(Pending(message: Array(m), timestamp: timestamp, level: level, ids: ids.map { (Array($0.0), $0.1) }))
+                    if bucket.pending.count >= JournalCollector.sampleSize { decideFormat(bucket) }
+                }
+            }
+        }
+        count += 1
+    }
+
+    private func bucketForKey() -> Bucket {
+        if lastBucket >= 0, buckets[lastBucket].key == key { return buckets[lastBucket] }
+        if let i = buckets.firstIndex(where: { $0.key == key }) {
+            lastBucket = i
+            return buckets[i]
+        }
+        let value = key.dropFirst()
+        var name: String
+        switch key[0] {
+        case 0x75:
+            name = String(decoding: value, as: UTF8.self)
+            if name.hasSuffix(".service") { name.removeLast(".service".count) }
+        case 0x6B: name = "kernel"
+        case 0x6A: name = "journal"
+        default: name = String(decoding: value, as: UTF8.self)
+        }
+        buckets.append(Bucket(name: name, key: key))
+        lastBucket = buckets.count - 1
+        if let known = memory.formats[name] { buckets[lastBucket].builder = makeBuilder(name, known) }
+        return buckets[lastBucket]
+    }
+
+    private func makeBuilder(_ name: String, _ format: (any LogFormat)?) -> RecordSourceBuilder {
+        let parser = format.flatMap { try? $0.makeParser(FormatOptions()) }
+        return RecordSourceBuilder(name: name, formatName: format.map { "journal+" + $0.name } ?? "journal", parser: parser)
+    }
+
+    /// Formats a unit's messages may be in: every format except the catch-alls (the journal
+    /// already gives time and level; syslog and generic would only guess).
+    static let messageFormats: [FormatDetector.Candidate] = FormatRegistry.all
+        .filter { $0.name != "syslog" && $0.name != FormatDetector.fallbackName }
+        .map { FormatDetector.Candidate(format: $0, options: FormatOptions()) }
+
+    private func decideFormat(_ bucket: Bucket) {
+        var sample: [UInt8] = []
+        for p in bucket.pending {
+            let firstLine = p.message.firstIndex(of: 0x0A) ?? p.message.count
+            sample.append(contentsOf: p.message[0..<firstLine])
+            sample.append(0x0A)
+        }
+        let chosen = sample.withUnsafeBytes { FormatDetector.detect($0, among: JournalCollector.messageFormats) }
+        // A format must start most sampled messages to read them all.
+        var format: (any LogFormat)? = nil
+        if let (candidate, starts) = chosen, starts * 2 > bucket.pending.count { format = candidate.format }
+        memory.formats[bucket.name] = format
+        var builder = makeBuilder(bucket.name, format)
+        for p in bucket.pending {
+            let ids = p.ids
+            // Keep the id bytes alive while the builder copies them.
+            withIDs(ids) { idBuffers in
+                p.message.withUnsafeBytes {
+                    builder.append(message: $0, timestamp: p.timestamp, precision: .microseconds, level: p.level, extraIDs: idBuffers)
+                }
+            }
+        }
+        bucket.pending = []
+        bucket.builder = builder
+    }
+
+    private func withIDs(_ ids: [([UInt8], IDKind)], _ body: ([(UnsafeRawBufferPointer, IDKind)]) -> Void) {
+        switch ids.count {
+        case 0: body([])
+        case 1: ids[0].0.withUnsafeBytes { a in body([(a, ids[0].1)]) }
+        default:
+            ids[0].0.withUnsafeBytes { a in ids[1].0.withUnsafeBytes { b in body([(a, ids[0].1), (b, ids[1].1)]) } }
+        }
+    }
+
+    /// The finished sources (one per unit or identifier, in order of first appearance), each
+    /// labelled `label` (what was read: `journal`, `journal-file:/x`).
+    func finish(label: String) -> [SourceIndex] {
+        var out: [SourceIndex] = []
+        for bucket in buckets {
+            if bucket.builder == nil { decideFormat(bucket) }
+            guard let builder = bucket.builder, builder.count > 0 else { continue }
+            bucket.builder = nil
+            out.append(builder.finish(label: label, details: bucket.details))
+        }
+        buckets = []
+        lastBucket = -1
+        return out
+    }
+}

@@ -1,0 +1,227 @@
+import LogviewCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens the journals the operator named, hands unit and boot matches to sd-journal, seeks to the
+/// query's time window and reads each journal into one source per unit or identifier.
+///
+/// Seek, don't scan: with `since`, reading starts at `sd_journal_seek_realtime_usec`; with
+/// `until`, it stops at the first later entry. A journal that cannot be opened gives one problem
+/// line and the others go on; a damaged file gives a warning and its readable entries.
+public enum JournalLoader {
+    public struct Result {
+        public var sources: [SourceIndex] = []
+        /// Sources that could not be read (or only partly): exit status 1.
+        public var problems: [SourceProblem] = []
+        /// A readable journal with nothing to show: said on stderr, exit status 0.
+        public var notices: [SourceProblem] = []
+        /// One per opened journal, positioned after its last entry, when `follow` was asked.
+        public var feeds: [JournalFeed] = []
+    }
+
+    /// Where the local journal lives.
+    public static let systemDirectories = ["/var/log/journal", "/run/log/journal"]
+
+    public static func load(_ specs: [JournalSpec], since: Timestamp? = nil, until: Timestamp? = nil, follow: Bool = false) -> Result {
+        var result = Result()
+        for spec in specs {
+            let label = spec.label
+            let reader: JournalReader
+            do {
+                reader = try open(spec, result: &result)
+            } catch {
+                result.problems.append(SourceProblem(source: label, message: error.description))
+                continue
+            }
+            let bootID: String?
+            do {
+                bootID = try spec.boot.map { b throws(JournalReader.Error) in try resolveBoot(b, in: reader) }
+            } catch {
+                result.problems.append(SourceProblem(source: label, message: error.description))
+                continue
+            }
+            addMatches(units: spec.units, bootID: bootID, to: reader)
+            let memory = JournalCollector.FormatMemory()
+            let collector = JournalCollector(memory: memory)
+            read(reader, into: collector, since: since, until: until)
+            let sources = collector.finish(label: label)
+            if sources.isEmpty {
+                result.notices.append(SourceProblem(source: label, message: emptyMessage(spec, bootID: bootID, since: since, until: until)))
+            }
+            result.sources += sources
+            if follow { result.feeds.append(JournalFeed(reader: reader, label: label, memory: memory)) }
+        }
+        return result
+    }
+
+    /// Reads entries from the reader's position on (or from `since`) up to `until`.
+    static func read(_ reader: JournalReader, into collector: JournalCollector, since: Timestamp?, until: Timestamp?) {
+        let lower = since?.nanoseconds ?? .min
+        let upper = until?.nanoseconds ?? .max
+        if let since, since.nanoseconds > 0 {
+            reader.seek(realtimeMicroseconds: UInt64(since.nanoseconds / 1000))
+        } else {
+            reader.seekHead()
+        }
+        while reader.next() {
+            guard let usec = reader.realtimeMicroseconds(), usec <= UInt64(Int64.max / 1000) else { continue }
+            let t = Int64(usec) * 1000
+            if t < lower { continue }
+            if t > upper { break }
+            collector.collect(from: reader, timestamp: Timestamp(nanoseconds: t))
+        }
+    }
+
+    /// `-u` as journalctl does it: the unit's own processes, and systemd's messages about it.
+    static func addMatches(units: [String], bootID: String?, to reader: JournalReader) {
+        for (k, unit) in units.enumerated() {
+            if k > 0 { reader.addDisjunction() }
+            reader.addMatch("_SYSTEMD_UNIT=" + unit)
+            reader.addDisjunction()
+            reader.addMatch("_PID=1")
+            reader.addMatch("UNIT=" + unit)
+        }
+        if let bootID {
+            if !units.isEmpty { reader.addConjunction() }
+            reader.addMatch("_BOOT_ID=" + bootID)
+        }
+    }
+
+    static func emptyMessage(_ spec: JournalSpec, bootID: String?, since: Timestamp?, until: Timestamp?) -> String {
+        var what = "no entries"
+        if !spec.units.isEmpty { what += " for " + spec.units.joined(separator: ", ") }
+        if let bootID { what += " in boot " + bootID }
+        if since != nil || until != nil {
+            what += " between " + (since.map { RFC3339.format($0) } ?? "the start") + " and " + (until.map { RFC3339.format($0) } ?? "the end")
+        }
+        return what
+    }
+
+    // MARK: Opening
+
+    static func open(_ spec: JournalSpec, result: inout Result) throws(JournalReader.Error) -> JournalReader {
+        switch spec.location {
+        case .local:
+            let files = systemDirectories.flatMap { JournalFileCheck.journalFiles(in: $0) ?? [] }
+            guard !files.isEmpty else {
+                throw .noJournalFiles(directory: systemDirectories.joined(separator: " or "))
+            }
+            // sd-journal silently skips files it may not read; say so once.
+            if let denied = files.first(where: { access($0, R_OK) != 0 && errno == EACCES }) {
+                let readable = files.contains { access($0, R_OK) == 0 }
+                let error = JournalReader.Error.permissionDenied(path: "the system journal (" + denied + ")")
+                guard readable else { throw error }
+                result.problems.append(SourceProblem(source: spec.label, message: error.description + "; showing only the entries this user may read"))
+            }
+            return try JournalReader.openLocal()
+        case .directory(let path):
+            guard let files = JournalFileCheck.journalFiles(in: path) else {
+                var st = stat()
+                if stat(path, &st) != 0 { throw .notFound(path: path) }
+                throw .openFailed(what: path, errno: ENOTDIR)
+            }
+            guard !files.isEmpty else { throw .noJournalFiles(directory: path) }
+            if let checked = try openChecked(files, label: spec.label, result: &result) { return checked }
+            return try JournalReader.open(directory: path)
+        case .files(let patterns):
+            var paths: [String] = []
+            for p in patterns {
+                if RotatedFileSet.isGlob(p) {
+                    guard let matched = RotatedFileSet.expandGlob(p) else { throw .notFound(path: p) }
+                    paths += matched
+                } else {
+                    paths.append(p)
+                }
+            }
+            if let checked = try openChecked(paths, label: spec.label, result: &result) { return checked }
+            return try JournalReader.open(files: paths)
+        }
+    }
+
+    /// Checks every file's header; returns nil when all are healthy (the caller opens them by
+    /// path), else a reader over the healthy files and repaired copies of the truncated ones, with
+    /// a warning per damaged file. Unreadable files are warned about and left out.
+    static func openChecked(_ paths: [String], label: String, result: inout Result) throws(JournalReader.Error) -> JournalReader? {
+        var descriptors: [Int32] = []
+        var damaged = false
+        var firstError: JournalReader.Error? = nil
+        for path in paths {
+            let fd: Int32
+            do {
+                fd = try JournalFileCheck.openReadOnly(path)
+            } catch {
+                damaged = true
+                firstError = firstError ?? error
+                result.problems.append(SourceProblem(source: label, message: error.description))
+                continue
+            }
+            switch JournalFileCheck.health(of: fd) {
+            case .healthy:
+                descriptors.append(fd)
+            case .truncated(let expected, let actual):
+                damaged = true
+                do {
+                    let copy = try JournalFileCheck.repairedCopy(of: fd, path: path)
+                    close(fd)
+                    descriptors.append(copy)
+                    result.problems.append(SourceProblem(
+                        source: label,
+                        message: "\(path) is truncated (\(actual) of \(expected) bytes); showing the entries before the cut"))
+                } catch {
+                    close(fd)
+                    firstError = firstError ?? error
+                    result.problems.append(SourceProblem(source: label, message: error.description))
+                }
+            case .unreadable(let reason):
+                close(fd)
+                damaged = true
+                let error = JournalReader.Error.unreadable(path: path, reason: reason)
+                firstError = firstError ?? error
+                result.problems.append(SourceProblem(source: label, message: error.description))
+            }
+        }
+        guard damaged else {
+            for fd in descriptors { close(fd) }
+            return nil
+        }
+        guard !descriptors.isEmpty else {
+            // Every file failed and each already has its line: drop the duplicate.
+            if let firstError, let last = result.problems.last, last.message == firstError.description { result.problems.removeLast() }
+            throw firstError ?? .noJournalFiles(directory: label)
+        }
+        return try JournalReader.open(descriptors: descriptors, label: label)
+    }
+
+    // MARK: Boots
+
+    /// A boot id for `-b`: 32 hex digits (dashes allowed) as given, or an offset: 0 the last
+    /// boot in the journal, -1 the one before, 1 the first.
+    static func resolveBoot(_ text: String, in reader: JournalReader) throws(JournalReader.Error) -> String {
+        let hex = text.lowercased().filter { $0 != "-" }
+        if hex.count == 32, hex.allSatisfy(\.isHexDigit) { return hex }
+        guard let offset = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
+            throw .unreadable(path: reader.label, reason: "-b takes a boot id (32 hex digits) or an offset like 0, -1 or 1, not '\(text)'")
+        }
+        let boots = bootsInOrder(reader)
+        let index = offset > 0 ? offset - 1 : boots.count - 1 + offset
+        guard index >= 0, index < boots.count else {
+            throw .unreadable(path: reader.label, reason: "no boot at offset \(text): the journal holds \(boots.count) boot(s)")
+        }
+        return boots[index]
+    }
+
+    /// Boot ids ordered by their first entry.
+    static func bootsInOrder(_ reader: JournalReader) -> [String] {
+        var firsts: [(UInt64, String)] = []
+        for id in reader.uniqueValues(of: "_BOOT_ID") {
+            reader.flushMatches()
+            reader.addMatch("_BOOT_ID=" + id)
+            reader.seekHead()
+            if reader.next(), let t = reader.realtimeMicroseconds() { firsts.append((t, id)) }
+        }
+        reader.flushMatches()
+        return firsts.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
