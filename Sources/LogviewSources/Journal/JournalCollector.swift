@@ -1,5 +1,9 @@
 import LogviewCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Sorts journal entries into one record-backed source per unit (or syslog identifier) while
 /// they are read, and decides per unit which log format its messages are written in.
 ///
@@ -30,6 +34,10 @@ final class JournalCollector {
             self.name = name
             self.key = key
         }
+        func hasKey(_ kind: UInt8, _ value: UnsafeRawBufferPointer) -> Bool {
+            guard key.count == value.count + 1, key[0] == kind else { return false }
+            return key.withUnsafeBytes { k in value.count == 0 || memcmp(k.baseAddress! + 1, value.baseAddress!, value.count) == 0 }
+        }
     }
 
     private struct Pending {
@@ -48,7 +56,6 @@ final class JournalCollector {
     private var fields: [UInt8] = []
     private var message: [UInt8] = []
     private var cursor: [UInt8] = []
-    private var key: [UInt8] = []
 
     init(memory: FormatMemory) {
         self.memory = memory
@@ -58,9 +65,20 @@ final class JournalCollector {
 
     /// Reads the reader's current entry into its source. `timestamp` is its realtime in ns.
     func collect(from reader: JournalReader, timestamp: Timestamp) {
-        fields.removeAll(keepingCapacity: true)
-        message.removeAll(keepingCapacity: true)
-        cursor.removeAll(keepingCapacity: true)
+        // Work on local buffers: closures touching instance properties would pay for dynamic
+        // exclusivity checks and retains on every field.
+        var fields: [UInt8] = [], message: [UInt8] = [], cursor: [UInt8] = []
+        swap(&fields, &self.fields)
+        swap(&message, &self.message)
+        swap(&cursor, &self.cursor)
+        defer {
+            fields.removeAll(keepingCapacity: true)
+            message.removeAll(keepingCapacity: true)
+            cursor.removeAll(keepingCapacity: true)
+            swap(&fields, &self.fields)
+            swap(&message, &self.message)
+            swap(&cursor, &self.cursor)
+        }
         var priority = -1
         // Ranges of the naming and id values inside `fields`.
         var unit = 0..<0, identifier = 0..<0, comm = 0..<0, requestID = 0..<0, traceID = 0..<0
@@ -89,23 +107,19 @@ final class JournalCollector {
         }
         _ = reader.appendCursor(to: &cursor)
         fields.withUnsafeBytes { f in
-            // The naming key: kind byte + value, so a unit and an identifier of one name stay apart.
-            key.removeAll(keepingCapacity: true)
-            if !unit.isEmpty, !f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0) || unit.count != 10 {
-                key.append(0x75)
-                key.append(contentsOf: f.slice(unit.lowerBound, unit.upperBound))
+            // The naming key: a kind byte and a value, so a unit and an identifier of one name stay apart.
+            let bucket: Bucket
+            if !unit.isEmpty, !(unit.count == 10 && f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0)) {
+                bucket = bucketFor(kind: 0x75, f.slice(unit.lowerBound, unit.upperBound))
             } else if !identifier.isEmpty {
-                key.append(0x69)
-                key.append(contentsOf: f.slice(identifier.lowerBound, identifier.upperBound))
+                bucket = bucketFor(kind: 0x69, f.slice(identifier.lowerBound, identifier.upperBound))
             } else if kernel {
-                key.append(0x6B)
+                bucket = bucketFor(kind: 0x6B, UnsafeRawBufferPointer(start: nil, count: 0))
             } else if !comm.isEmpty {
-                key.append(0x63)
-                key.append(contentsOf: f.slice(comm.lowerBound, comm.upperBound))
+                bucket = bucketFor(kind: 0x63, f.slice(comm.lowerBound, comm.upperBound))
             } else {
-                key.append(0x6A)
+                bucket = bucketFor(kind: 0x6A, UnsafeRawBufferPointer(start: nil, count: 0))
             }
-            let bucket = bucketForKey()
             let level = priority >= 0 ? Level(syslogPriority: priority) : .unknown
             cursor.withUnsafeBytes { bucket.details.append(cursor: $0, fields: f) }
             var ids: [(UnsafeRawBufferPointer, IDKind)] = []
@@ -123,15 +137,15 @@ final class JournalCollector {
         count += 1
     }
 
-    private func bucketForKey() -> Bucket {
-        if lastBucket >= 0, buckets[lastBucket].key == key { return buckets[lastBucket] }
-        if let i = buckets.firstIndex(where: { $0.key == key }) {
+    private func bucketFor(kind: UInt8, _ value: UnsafeRawBufferPointer) -> Bucket {
+        if lastBucket >= 0, buckets[lastBucket].hasKey(kind, value) { return buckets[lastBucket] }
+        if let i = buckets.firstIndex(where: { $0.hasKey(kind, value) }) {
             lastBucket = i
             return buckets[i]
         }
-        let value = key.dropFirst()
+        let key = [kind] + Array(value)
         var name: String
-        switch key[0] {
+        switch kind {
         case 0x75:
             name = String(decoding: value, as: UTF8.self)
             if name.hasSuffix(".service") { name.removeLast(".service".count) }

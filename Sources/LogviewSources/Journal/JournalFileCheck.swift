@@ -8,7 +8,7 @@ import Glibc
 /// libsystemd refuses a file whose header promises more bytes than the file has (a copy cut
 /// short, a disk that filled up): `sd_journal_open_files` then fails with ENODATA and shows
 /// nothing. For forensics the entries before the cut matter, so logview copies such a file into
-/// an unlinked temporary file, shortens the header's arena to the last whole object, and lets
+/// a temporary file, shortens the header's arena to the last whole object, and lets
 /// libsystemd read the copy. The original is never written to.
 enum JournalFileCheck {
     /// What the header says about a file.
@@ -57,16 +57,17 @@ enum JournalFileCheck {
         return .healthy
     }
 
-    /// A readable copy of the truncated file open at `fd`: an unlinked temporary file (mode 0600) whose header
-    /// ends the arena after the last complete object. Returns the copy's descriptor.
-    static func repairedCopy(of fd: Int32, path: String) throws(JournalReader.Error) -> Int32 {
+    /// A readable copy of the truncated file open at `fd`: a temporary file (mode 0600) whose header
+    /// ends the arena after the last complete object. Returns the copy's descriptor and path; the
+    /// caller removes the file when done (libsystemd refuses a file that is already unlinked).
+    static func repairedCopy(of fd: Int32, path: String) throws(JournalReader.Error) -> (Int32, String) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(st.st_size)
         let directory = temporaryDirectory()
         var template = Array((directory + "/logview-journal-XXXXXX").utf8CString)
         let copy = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if copy >= 0 { _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) } }
+        let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard copy >= 0 else {
             throw .unreadable(path: path, reason: "truncated, and no temporary copy could be made in \(directory): \(String(cString: strerror(errno)))")
         }
@@ -104,9 +105,10 @@ enum JournalFileCheck {
             put64(&header, tailObjectOffset, UInt64(truncatingIfNeeded: last))
             let written = header.withUnsafeBytes { pwrite(copy, $0.baseAddress, minimumHeader, 0) }
             guard written == minimumHeader else { throw .unreadable(path: path, reason: "cannot write the temporary copy") }
-            return copy
+            return (copy, temporaryPath)
         } catch {
             close(copy)
+            unlink(temporaryPath)
             throw error
         }
     }

@@ -145,6 +145,7 @@ public enum JournalLoader {
     /// a warning per damaged file. Unreadable files are warned about and left out.
     static func openChecked(_ paths: [String], label: String, result: inout Result) throws(JournalReader.Error) -> JournalReader? {
         var descriptors: [Int32] = []
+        var temporaryFiles: [String] = []
         var damaged = false
         var firstError: JournalReader.Error? = nil
         for path in paths {
@@ -163,9 +164,10 @@ public enum JournalLoader {
             case .truncated(let expected, let actual):
                 damaged = true
                 do {
-                    let copy = try JournalFileCheck.repairedCopy(of: fd, path: path)
+                    let (copy, temporaryPath) = try JournalFileCheck.repairedCopy(of: fd, path: path)
                     close(fd)
                     descriptors.append(copy)
+                    temporaryFiles.append(temporaryPath)
                     result.problems.append(SourceProblem(
                         source: label,
                         message: "\(path) is truncated (\(actual) of \(expected) bytes); showing the entries before the cut"))
@@ -191,7 +193,7 @@ public enum JournalLoader {
             if let firstError, let last = result.problems.last, last.message == firstError.description { result.problems.removeLast() }
             throw firstError ?? .noJournalFiles(directory: label)
         }
-        return try JournalReader.open(descriptors: descriptors, label: label)
+        return try JournalReader.open(descriptors: descriptors, label: label, temporaryFiles: temporaryFiles)
     }
 
     // MARK: Boots

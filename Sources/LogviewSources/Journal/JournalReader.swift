@@ -46,6 +46,8 @@ public final class JournalReader {
     private let handle: OpaquePointer
     /// Descriptors handed to `sd_journal_open_files_fd`, closed after the handle.
     private var ownedDescriptors: [Int32] = []
+    /// Temporary files (repaired copies) removed after the handle closes.
+    private var temporaryFiles: [String] = []
     /// What this reader reads, for messages (`the local journal`, a directory, a file).
     public let label: String
 
@@ -58,6 +60,7 @@ public final class JournalReader {
     deinit {
         sd_journal_close(handle)
         for fd in ownedDescriptors { close(fd) }
+        for path in temporaryFiles { unlink(path) }
     }
 
     /// The local machine's journal (`sd_journal_open` with `SD_JOURNAL_LOCAL_ONLY`).
@@ -95,17 +98,20 @@ public final class JournalReader {
     }
 
     /// Journal files given as open descriptors (`sd_journal_open_files_fd`); used for repaired
-    /// copies of damaged files. The reader owns the descriptors (also when opening fails).
-    public static func open(descriptors fds: [Int32], label: String) throws(Error) -> JournalReader {
+    /// copies of damaged files. The reader owns the descriptors and removes `temporaryFiles` when
+    /// it closes (also when opening fails).
+    public static func open(descriptors fds: [Int32], label: String, temporaryFiles: [String] = []) throws(Error) -> JournalReader {
         var j: OpaquePointer? = nil
         var copy = fds
         let r = copy.withUnsafeMutableBufferPointer { sd_journal_open_files_fd(&j, $0.baseAddress, UInt32($0.count), 0) }
         guard r >= 0, let j else {
             for fd in fds { close(fd) }
+            for path in temporaryFiles { unlink(path) }
             throw error(opening: label, errno: -r)
         }
         let reader = JournalReader(handle: j, label: label)
         reader.ownedDescriptors = fds
+        reader.temporaryFiles = temporaryFiles
         return reader
     }
 

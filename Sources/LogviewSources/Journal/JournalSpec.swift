@@ -90,5 +90,9 @@ public struct JournalSpec: Equatable, Sendable {
         public var argument: String
         public var problem: String
         public var description: String { "\(argument): \(problem)" }
+        public init(argument: String, problem: String) {
+            self.argument = argument
+            self.problem = problem
+        }
     }
 }
