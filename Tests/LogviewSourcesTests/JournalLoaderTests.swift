@@ -83,6 +83,32 @@ struct JournalLoaderTests {
         #expect(result.sources.map(\.formatName) == ["journal", "journal", "journal", "journal", "journal"])
     }
 
+    @Test func readingInTwoHalvesGivesTheSameSources() throws {
+        let dir = try JournalDir("halves")
+        let file = try dir.write(Self.mixed + (0..<100).map { i in
+            .init(realtime: journalBase + 6_000_000 + UInt64(i) * 10, [("_SYSTEMD_UNIT", "backend.service"), ("PRIORITY", "6"),
+                ("REQUEST_ID", "r\(i % 10)"), ("MESSAGE", "step \(i)")])
+        })
+        let whole = JournalLoader.load([JournalSpec(location: .files([file]))])
+        let halves = JournalLoader.load([JournalSpec(location: .files([file]))], splitAbove: 0)
+        #expect(halves.sources.map(\.name) == whole.sources.map(\.name))
+        #expect(halves.sources.map(\.entries.count) == [102, 1, 1, 1, 1])
+        let a = Timeline(sources: whole.sources), b = Timeline(sources: halves.sources)
+        #expect(rows(b) == rows(a))
+        var q = Query()
+        q.requestIDs = ["r3"]
+        let expected: [Int64] = (0..<10).map { (k: Int) -> Int64 in ns(journalBase + 6_000_000 + UInt64(3 + 10 * k) * 10) }
+        let selected: [Int64] = b.select(q).map { b.sources[$0.source].entries.timestamps[$0.entry] }
+        #expect(selected == expected)
+        let writer = EntryWriter(timeline: b, style: .json, zone: .utc), reference = EntryWriter(timeline: a, style: .json, zone: .utc)
+        for (x, y) in zip(b.order, a.order) {
+            var left: [UInt8] = [], right: [UInt8] = []
+            writer.write(x, to: &left)
+            reference.write(y, to: &right)
+            #expect(left == right)
+        }
+    }
+
     @Test func unitMatchesAreHandedToSdJournal() throws {
         let dir = try JournalDir("units")
         let file = try dir.write(Self.mixed)

@@ -205,6 +205,26 @@ final class JournalCollector {
         }
     }
 
+    /// Moves every entry of `other` (read from a later part of the same journal) after this
+    /// collector's entries, unit by unit, so each unit stays one source.
+    func absorb(_ other: JournalCollector) {
+        for theirs in other.buckets {
+            if theirs.builder == nil { other.decideFormat(theirs) }
+            guard let mine = buckets.first(where: { $0.key == theirs.key }) else {
+                buckets.append(theirs)
+                continue
+            }
+            guard let builder = theirs.builder else { continue }
+            theirs.builder = nil
+            if mine.builder == nil { decideFormat(mine) }
+            mine.builder!.append(contentsOf: builder)
+            mine.details.append(contentsOf: theirs.details)
+        }
+        count += other.count
+        other.buckets = []
+        other.lastBucket = -1
+    }
+
     /// The finished sources (one per unit or identifier, in order of first appearance), each
     /// labelled `label` (what was read: `journal`, `journal-file:/x`).
     func finish(label: String) -> [SourceIndex] {

@@ -26,6 +26,13 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
         bytes.append(contentsOf: fields)
     }
 
+    /// Appends all entries of `other` after this store's (a journal read in parallel parts).
+    func append(contentsOf other: JournalEntryDetails) {
+        let shift = bytes.count
+        starts.append(contentsOf: other.starts.lazy.map { $0 + shift })
+        bytes.append(contentsOf: other.bytes)
+    }
+
     /// Writes one field in the layout `append(cursor:fields:)` takes.
     @inline(__always)
     static func appendField(_ field: UnsafeRawBufferPointer, to out: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import Dispatch
 import LogviewCore
 
 #if canImport(Glibc)
@@ -24,7 +25,12 @@ public enum JournalLoader {
     /// Where the local journal lives.
     public static let systemDirectories = ["/var/log/journal", "/run/log/journal"]
 
-    public static func load(_ specs: [JournalSpec], since: Timestamp? = nil, until: Timestamp? = nil, follow: Bool = false) -> Result {
+    /// Reads `specs` between `since` and `until`. A journal taking at least `splitAbove` bytes on
+    /// disk is read in two halves by time on two threads, joined per unit afterwards.
+    public static func load(
+        _ specs: [JournalSpec], since: Timestamp? = nil, until: Timestamp? = nil, follow: Bool = false,
+        splitAbove: UInt64 = JournalLoader.parallelThreshold
+    ) -> Result {
         var result = Result()
         for spec in specs {
             let label = spec.label
@@ -45,7 +51,25 @@ public enum JournalLoader {
             addMatches(units: spec.units, bootID: bootID, to: reader)
             let memory = JournalCollector.FormatMemory()
             let collector = JournalCollector(memory: memory)
-            read(reader, into: collector, since: since, until: until)
+            var scratch = Result()
+            if !follow, reader.diskUsage() >= splitAbove,
+                let (middle, lower, upper) = middle(of: reader, since: since, until: until),
+                let second = try? open(spec, result: &scratch), scratch.problems.isEmpty
+            {
+                addMatches(units: spec.units, bootID: bootID, to: second)
+                let later = JournalCollector(memory: JournalCollector.FormatMemory())
+                let parts = SendableParts(first: (reader, collector), second: (second, later))
+                DispatchQueue.concurrentPerform(iterations: 2) { i in
+                    if i == 0 {
+                        read(parts.first.0, into: parts.first.1, since: lower, until: Timestamp(nanoseconds: middle.nanoseconds - 1))
+                    } else {
+                        read(parts.second.0, into: parts.second.1, since: middle, until: upper)
+                    }
+                }
+                collector.absorb(later)
+            } else {
+                read(reader, into: collector, since: since, until: until)
+            }
             let sources = collector.finish(label: label)
             if sources.isEmpty {
                 result.notices.append(SourceProblem(source: label, message: emptyMessage(spec, bootID: bootID, since: since, until: until)))
@@ -54,6 +78,29 @@ public enum JournalLoader {
             if follow { result.feeds.append(JournalFeed(reader: reader, label: label, memory: memory)) }
         }
         return result
+    }
+
+    /// Journals at least this big on disk are read in two halves (by time) on two threads.
+    public static let parallelThreshold: UInt64 = 32 << 20
+
+    /// The µs-aligned middle of the entries to read, and the bounds to read between; nil when
+    /// there is nothing or a single instant to split.
+    static func middle(of reader: JournalReader, since: Timestamp?, until: Timestamp?) -> (Timestamp, Timestamp?, Timestamp?)? {
+        reader.seekHead()
+        guard reader.next(), let head = reader.realtimeMicroseconds() else { return nil }
+        reader.seekTail()
+        guard reader.previous(), let tail = reader.realtimeMicroseconds(), tail <= UInt64(Int64.max / 1000) else { return nil }
+        let lower = max(Int64(head) * 1000, since?.nanoseconds ?? .min)
+        let upper = min(Int64(tail) * 1000, until?.nanoseconds ?? .max)
+        guard upper - lower > 2_000 else { return nil }
+        let middle = (lower / 2 + upper / 2) / 1000 * 1000
+        return (Timestamp(nanoseconds: middle), since, until)
+    }
+
+    /// Two readers with their collectors, each used by exactly one thread.
+    struct SendableParts: @unchecked Sendable {
+        let first: (JournalReader, JournalCollector)
+        let second: (JournalReader, JournalCollector)
     }
 
     /// Reads entries from the reader's position on (or from `since`) up to `until`.

@@ -196,6 +196,12 @@ public final class JournalReader {
 
     // MARK: Values across entries
 
+    /// Bytes the journal files take on disk (`sd_journal_get_usage`).
+    public func diskUsage() -> UInt64 {
+        var bytes: UInt64 = 0
+        return sd_journal_get_usage(handle, &bytes) >= 0 ? bytes : 0
+    }
+
     /// Every distinct value of `field` (`sd_journal_query_unique`), without `NAME=`.
     public func uniqueValues(of field: String) -> [String] {
         guard sd_journal_query_unique(handle, field) >= 0 else { return [] }
