@@ -324,4 +324,18 @@ struct JournalLoaderTests {
         #expect(rows(timeline).map(\.source) == ["backend", "sshd", "kernel", "wg-quick@wg0", "systemd", "backend"])
         #expect(feed.takeProblems().isEmpty)
     }
+
+    @Test func feedOfAJournalFile() throws {
+        let dir = try JournalDir("feedfile")
+        let file = try dir.write(Array(Self.mixed[0..<1]), name: "live.journal")
+        let result = JournalLoader.load([JournalSpec(location: .files([file]))], follow: true)
+        let feed = try #require(result.feeds.first)
+        let timeline = Timeline(sources: result.sources)
+        try dir.write(Array(Self.mixed[1..<3]), name: "live.journal")
+        var pfd = pollfd(fd: feed.descriptors[0], events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, Int32(feed.deadline ?? 5000))
+        #expect(ready == 1 || feed.deadline != nil)
+        let added = feed.pump(into: timeline)
+        #expect(added.map { timeline.sources[$0.source].entries.timestamps[$0.entry] } == Self.mixed[1..<3].map { ns($0.realtime) })
+    }
 }

@@ -3,34 +3,75 @@ import LogviewCore
 /// The cursor and fields of a journal source's entries, kept as bytes for JSON and the detail view.
 ///
 /// Entry `i` is the i-th entry appended (the same numbering as the source's `RecordSourceBuilder`).
-/// Layout per entry in one byte arena: cursor length (UInt16 LE), cursor, then each field as its
-/// length (UInt32 LE) and `NAME=value` bytes. `MESSAGE` is not repeated here: it is the entry's
-/// message. Appending copies bytes and does not allocate beyond growing the arena.
+/// Layout of an entry's record: cursor length (UInt16 LE), cursor, then each field as its length
+/// (UInt32 LE) and `NAME=value` bytes. `MESSAGE` is not repeated here: it is the entry's message.
+/// Records live in 1 MiB chunks that never move, so a million entries cost no reallocation copies;
+/// appending copies the record once and allocates only a new chunk now and then.
 public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable {
-    private var bytes: [UInt8] = []
-    /// Start of entry i's record in `bytes`; entry i ends where entry i + 1 starts.
-    private var starts: [Int] = []
+    static let chunkSize = 1 << 20
+    private var chunks: [UnsafeMutableRawBufferPointer] = []
+    /// Bytes used in the last chunk.
+    private var used = 0
+    /// Entry i's record: chunk index << 32 | offset in the chunk.
+    private var places: [UInt64] = []
+    private var lengths: [UInt32] = []
 
     public init() {}
 
-    public var count: Int { starts.count }
+    deinit { for c in chunks { c.deallocate() } }
+
+    public var count: Int { places.count }
 
     /// Adds an entry: `cursor` and `fields`, the latter already in the per-field layout
     /// (length + `NAME=value`, as `JournalEntryDetails.appendField` writes it).
     func append(cursor: UnsafeRawBufferPointer, fields: UnsafeRawBufferPointer) {
-        starts.append(bytes.count)
         let n = min(cursor.count, Int(UInt16.max))
-        bytes.append(UInt8(truncatingIfNeeded: n))
-        bytes.append(UInt8(truncatingIfNeeded: n >> 8))
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: cursor[0..<n]))
-        bytes.append(contentsOf: fields)
+        let size = 2 + n + fields.count
+        if chunks.isEmpty || used + size > chunks[chunks.count - 1].count {
+            chunks.append(UnsafeMutableRawBufferPointer.allocate(byteCount: max(JournalEntryDetails.chunkSize, size), alignment: 8))
+            used = 0
+        }
+        let base = chunks[chunks.count - 1].baseAddress! + used
+        base.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
+        (base + 1).storeBytes(of: UInt8(truncatingIfNeeded: n >> 8), as: UInt8.self)
+        if n > 0 { (base + 2).copyMemory(from: cursor.baseAddress!, byteCount: n) }
+        if fields.count > 0 { (base + 2 + n).copyMemory(from: fields.baseAddress!, byteCount: fields.count) }
+        places.append(UInt64(chunks.count - 1) << 32 | UInt64(used))
+        lengths.append(UInt32(truncatingIfNeeded: size))
+        used += size
     }
 
-    /// Appends all entries of `other` after this store's (a journal read in parallel parts).
+    /// Takes over all entries of `other` after this store's (a journal read in parallel parts);
+    /// moves its chunks without copying. `other` is empty afterwards.
     func append(contentsOf other: JournalEntryDetails) {
-        let shift = bytes.count
-        starts.append(contentsOf: other.starts.lazy.map { $0 + shift })
-        bytes.append(contentsOf: other.bytes)
+        let shift = UInt64(chunks.count) << 32
+        places.append(contentsOf: other.places.lazy.map { $0 &+ shift })
+        lengths.append(contentsOf: other.lengths)
+        if !other.chunks.isEmpty {
+            chunks.append(contentsOf: other.chunks)
+            used = other.used
+        }
+        other.chunks = []
+        other.places = []
+        other.lengths = []
+        other.used = 0
+    }
+
+    /// Calls `cursor` with the cursor and then `field` with each `(name, value)` of entry `i`.
+    func withEntry(_ i: Int, cursor: (UnsafeRawBufferPointer) -> Void, field: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+        let place = places[i]
+        let chunk = chunks[Int(place >> 32)]
+        let record = UnsafeRawBufferPointer(start: chunk.baseAddress! + Int(place & 0xFFFF_FFFF), count: Int(lengths[i]))
+        let cursorLength = Int(record[0]) | Int(record[1]) << 8
+        cursor(record.slice(2, 2 + cursorLength))
+        var p = 2 + cursorLength
+        while p + 4 <= record.count {
+            let n = Int(record.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian)
+            let f = record.slice(p + 4, min(p + 4 + n, record.count))
+            let eq = f.firstIndex(of: 0x3D, from: 0) ?? f.count
+            field(f.slice(0, eq), f.slice(min(eq + 1, f.count), f.count))
+            p += 4 + n
+        }
     }
 
     /// Writes one field in the layout `append(cursor:fields:)` takes.
@@ -42,25 +83,6 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
         out.append(UInt8(truncatingIfNeeded: n >> 16))
         out.append(UInt8(truncatingIfNeeded: n >> 24))
         out.append(contentsOf: field)
-    }
-
-    /// Calls `body` with the cursor and then each `(name, value)` of entry `i`.
-    func withEntry(_ i: Int, cursor: (UnsafeRawBufferPointer) -> Void, field: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
-        let start = starts[i]
-        let end = i + 1 < starts.count ? starts[i + 1] : bytes.count
-        bytes.withUnsafeBytes { all in
-            let record = all.slice(start, end)
-            let cursorLength = Int(record[0]) | Int(record[1]) << 8
-            cursor(record.slice(2, 2 + cursorLength))
-            var p = 2 + cursorLength
-            while p + 4 <= record.count {
-                let n = Int(record[p]) | Int(record[p + 1]) << 8 | Int(record[p + 2]) << 16 | Int(record[p + 3]) << 24
-                let f = record.slice(p + 4, min(p + 4 + n, record.count))
-                let eq = f.firstIndex(of: 0x3D, from: 0) ?? f.count
-                field(f.slice(0, eq), f.slice(min(eq + 1, f.count), f.count))
-                p += 4 + n
-            }
-        }
     }
 
     /// The cursor of entry `i` (`s=...;i=...`), for `sd_journal_seek_cursor` and the detail view.
