@@ -8,6 +8,11 @@ struct JournalOptions: ParsableArguments {
     var units: [String] = []
 
     @Option(
+        name: [.customShort("t"), .customLong("identifier")],
+        help: "Journal entries with this SYSLOG_IDENTIFIER (sshd, CRON). Repeatable.")
+    var identifiers: [String] = []
+
+    @Option(
         name: [.customShort("b"), .customLong("boot")], parsing: .unconditional,
         help: "Journal entries of one boot: a boot id, or an offset (0 the last boot, -1 the one before, 1 the first).")
     var boot: String?

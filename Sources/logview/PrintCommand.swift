@@ -53,7 +53,8 @@ struct PrintCommand {
         }
         let journalSpecs: [JournalSpec]
         do {
-            journalSpecs = try JournalSpec.combine(journalArguments, units: options.journal.units, boot: options.journal.boot)
+            journalSpecs = try JournalSpec.combine(
+                journalArguments, units: options.journal.units, identifiers: options.journal.identifiers, boot: options.journal.boot)
         } catch { throw ValidationError("\(error)") }
         guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty else {
             throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")

@@ -119,6 +119,10 @@ struct JournalLoaderTests {
         #expect(rows(Timeline(sources: result.sources)).map(\.ns) == [
             ns(journalBase + 123), ns(journalBase + 4_000_001), ns(journalBase + 5_000_000),
         ])
+        let sshd = JournalLoader.load(try JournalSpec.combine(["-file:" + file], units: [], identifiers: ["sshd", "wg-quick"], boot: nil))
+        #expect(rows(Timeline(sources: sshd.sources)).map(\.source) == ["sshd", "wg-quick@wg0"])
+        let both = JournalLoader.load([JournalSpec(location: .files([file]), units: ["backend.service"], identifiers: ["systemd"])])
+        #expect(rows(Timeline(sources: both.sources)).map(\.message) == ["Stopping backend.service - Shop backend..."])
         let none = JournalLoader.load(try JournalSpec.combine(["-file:" + file], units: ["cron"], boot: nil))
         #expect(none.sources.isEmpty)
         #expect(none.problems.isEmpty)
@@ -303,7 +307,13 @@ struct JournalLoaderTests {
         #expect(messages(JournalExport.bootA) == ["first boot 1", "first boot 2"])
         #expect(messages("0", units: ["a.service"]) == ["second boot"])
         let bad = JournalLoader.load([JournalSpec(location: .files([file]), boot: "-5")])
-        #expect(bad.problems.map(\.message) == ["cannot read journal file \(file): no boot at offset -5: the journal holds 2 boot(s)"])
+        #expect(bad.problems.map(\.description) == ["journal-file:\(file): -b -5: no boot at that offset; the journal holds 2 boot(s)"])
+        let unknown = JournalLoader.load([JournalSpec(location: .files([file]), boot: "yesterday")])
+        #expect(unknown.problems.map(\.message) == ["-b takes a boot id (32 hex digits) or an offset like 0, -1 or 1, not 'yesterday'"])
+        // A boot id that is not in the journal is a readable journal with nothing in that boot.
+        let absent = JournalLoader.load([JournalSpec(location: .files([file]), boot: "00000000000000000000000000000042")])
+        #expect(absent.problems.isEmpty)
+        #expect(absent.notices.map(\.message) == ["no entries in boot 00000000000000000000000000000042"])
     }
 
     @Test func feedAppendsEntriesWrittenLater() throws {

@@ -48,7 +48,7 @@ public enum JournalLoader {
                 result.problems.append(SourceProblem(source: label, message: error.description))
                 continue
             }
-            addMatches(units: spec.units, bootID: bootID, to: reader)
+            addMatches(units: spec.units, identifiers: spec.identifiers, bootID: bootID, to: reader)
             let memory = JournalCollector.FormatMemory()
             let collector = JournalCollector(memory: memory)
             var scratch = Result()
@@ -56,7 +56,7 @@ public enum JournalLoader {
                 let (middle, lower, upper) = middle(of: reader, since: since, until: until),
                 let second = try? open(spec, result: &scratch), scratch.problems.isEmpty
             {
-                addMatches(units: spec.units, bootID: bootID, to: second)
+                addMatches(units: spec.units, identifiers: spec.identifiers, bootID: bootID, to: second)
                 let later = JournalCollector(memory: JournalCollector.FormatMemory())
                 let parts = SendableParts(first: (reader, collector), second: (second, later))
                 DispatchQueue.concurrentPerform(iterations: 2) { i in
@@ -121,24 +121,35 @@ public enum JournalLoader {
         }
     }
 
-    /// `-u` as journalctl does it: the unit's own processes, and systemd's messages about it.
-    static func addMatches(units: [String], bootID: String?, to reader: JournalReader) {
+    /// `-u` as journalctl does it (the unit's own processes, and systemd's messages about it),
+    /// AND any of the `-t` identifiers, AND the boot. `--level` is deliberately not handed down
+    /// as `PRIORITY` matches: a unit's message format may give a higher level than `PRIORITY`
+    /// (with `StandardOutput=journal` every line has PRIORITY=6), so levels are filtered after.
+    static func addMatches(units: [String], identifiers: [String], bootID: String?, to reader: JournalReader) {
+        var terms = false
         for (k, unit) in units.enumerated() {
             if k > 0 { reader.addDisjunction() }
             reader.addMatch("_SYSTEMD_UNIT=" + unit)
             reader.addDisjunction()
             reader.addMatch("_PID=1")
             reader.addMatch("UNIT=" + unit)
+            terms = true
+        }
+        if !identifiers.isEmpty {
+            if terms { reader.addConjunction() }
+            for id in identifiers { reader.addMatch("SYSLOG_IDENTIFIER=" + id) }
+            terms = true
         }
         if let bootID {
-            if !units.isEmpty { reader.addConjunction() }
+            if terms { reader.addConjunction() }
             reader.addMatch("_BOOT_ID=" + bootID)
         }
     }
 
     static func emptyMessage(_ spec: JournalSpec, bootID: String?, since: Timestamp?, until: Timestamp?) -> String {
         var what = "no entries"
-        if !spec.units.isEmpty { what += " for " + spec.units.joined(separator: ", ") }
+        let names = spec.units + spec.identifiers
+        if !names.isEmpty { what += " for " + names.joined(separator: ", ") }
         if let bootID { what += " in boot " + bootID }
         if since != nil || until != nil {
             what += " between " + (since.map { RFC3339.format($0) } ?? "the start") + " and " + (until.map { RFC3339.format($0) } ?? "the end")
@@ -251,12 +262,12 @@ public enum JournalLoader {
         let hex = text.lowercased().filter { $0 != "-" }
         if hex.count == 32, hex.allSatisfy(\.isHexDigit) { return hex }
         guard let offset = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
-            throw .unreadable(path: reader.label, reason: "-b takes a boot id (32 hex digits) or an offset like 0, -1 or 1, not '\(text)'")
+            throw .noSuchBoot("-b takes a boot id (32 hex digits) or an offset like 0, -1 or 1, not '\(text)'")
         }
         let boots = bootsInOrder(reader)
         let index = offset > 0 ? offset - 1 : boots.count - 1 + offset
         guard index >= 0, index < boots.count else {
-            throw .unreadable(path: reader.label, reason: "no boot at offset \(text): the journal holds \(boots.count) boot(s)")
+            throw .noSuchBoot("-b \(text): no boot at that offset; the journal holds \(boots.count) boot(s)")
         }
         return boots[index]
     }

@@ -22,6 +22,8 @@ public final class JournalReader {
         case openFailed(what: String, errno: Int32)
         /// A journal file is damaged beyond what a repaired copy could read.
         case unreadable(path: String, reason: String)
+        /// `-b` names no boot of this journal (the text says why).
+        case noSuchBoot(String)
 
         public var description: String {
             switch self {
@@ -35,6 +37,8 @@ public final class JournalReader {
                 "cannot open \(what): \(String(cString: strerror(errno)))"
             case .unreadable(let path, let reason):
                 "cannot read journal file \(path): \(reason)"
+            case .noSuchBoot(let reason):
+                reason
             }
         }
     }

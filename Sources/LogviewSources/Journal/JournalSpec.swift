@@ -14,13 +14,16 @@ public struct JournalSpec: Equatable, Sendable {
     public var location: Location
     /// Full unit names (`backend.service`); empty: every unit.
     public var units: [String] = []
+    /// `SYSLOG_IDENTIFIER` values (`-t`); empty: every identifier.
+    public var identifiers: [String] = []
     /// `-b`: nil for all boots, else a boot id (32 hex digits) or an offset (0 = the last boot,
     /// -1 the one before, 1 the first).
     public var boot: String?
 
-    public init(location: Location, units: [String] = [], boot: String? = nil) {
+    public init(location: Location, units: [String] = [], identifiers: [String] = [], boot: String? = nil) {
         self.location = location
         self.units = units
+        self.identifiers = identifiers
         self.boot = boot
     }
 
@@ -39,11 +42,14 @@ public struct JournalSpec: Equatable, Sendable {
         return types.contains { name.hasSuffix($0) } ? name : name + ".service"
     }
 
-    /// Combines the `SourceArgument.journal` texts (what follows `journal`) with `-u` units and
-    /// `-b` into the journals to open: all `journal[:UNIT]` arguments share one local journal,
+    /// Combines the `SourceArgument.journal` texts (what follows `journal`) with `-u` units, `-t`
+    /// identifiers and `-b` into the journals to open: all `journal[:UNIT]` arguments share one local journal,
     /// all `journal-file:` arguments one reader, each `journal-dir:` its own. `-u` units apply to
-    /// every journal; with `-u` and no journal argument, the local journal is read.
-    public static func combine(_ rests: [String], units extraUnits: [String], boot: String?) throws(ParseError) -> [JournalSpec] {
+    /// every journal (so do `-t` identifiers); with `-u` or `-t` and no journal argument, the local
+    /// journal is read.
+    public static func combine(
+        _ rests: [String], units extraUnits: [String], identifiers: [String] = [], boot: String?
+    ) throws(ParseError) -> [JournalSpec] {
         var localUnits: [String]? = nil
         var localUnitsAll = false
         var directories: [String] = []
@@ -69,14 +75,18 @@ public struct JournalSpec: Equatable, Sendable {
             }
         }
         let units = extraUnits.map(unitName)
-        if localUnits == nil && directories.isEmpty && files.isEmpty && !units.isEmpty { localUnits = [] }
+        if localUnits == nil && directories.isEmpty && files.isEmpty && !(units.isEmpty && identifiers.isEmpty) { localUnits = [] }
+        let identifiers = unique(identifiers)
         var specs: [JournalSpec] = []
         if let localUnits {
             // A bare `journal` next to `journal:UNIT` means every unit (still narrowed by `-u`).
-            specs.append(JournalSpec(location: .local, units: unique(localUnitsAll ? units : localUnits + units), boot: boot))
+            specs.append(JournalSpec(location: .local, units: unique(localUnitsAll ? units : localUnits + units),
+                identifiers: identifiers, boot: boot))
         }
-        for d in directories { specs.append(JournalSpec(location: .directory(d), units: unique(units), boot: boot)) }
-        if !files.isEmpty { specs.append(JournalSpec(location: .files(files), units: unique(units), boot: boot)) }
+        for d in directories {
+            specs.append(JournalSpec(location: .directory(d), units: unique(units), identifiers: identifiers, boot: boot))
+        }
+        if !files.isEmpty { specs.append(JournalSpec(location: .files(files), units: unique(units), identifiers: identifiers, boot: boot)) }
         return specs
     }
 
