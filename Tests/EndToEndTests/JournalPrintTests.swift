@@ -171,35 +171,43 @@ struct JournalCorpusTests {
         return out
     }
 
-    @Test func corpusJournalEntriesAndRequests() throws {
+    @Test(arguments: ["native", "stdout"])
+    func corpusJournalEntriesAndRequests(style: String) throws {
         let tools = try #require(CorpusTools.directory)
         let python = try #require(E2EPaths.onPath("python3"))
         let dir = try TemporaryDirectory("journal-corpus")
         defer { dir.remove() }
         let root = dir.file("corpus")
         let generated = try ChildProcess.run(name: "generate", executable: python,
-            arguments: [tools + "/generate", root, "--size", "2MB", "--seed", "7", "--quiet"],
+            arguments: [tools + "/generate", root, "--size", "2MB", "--seed", "7", "--quiet", "--journal-style", style],
             environment: childEnvironment(), scratch: dir.path, timeout: .seconds(120))
         #expect(generated.status == 0, "\(generated.stderr)")
         let journal = try dir.directory("journal") + "/backend.journal"
         try ExportConversion.convert(root + "/backend/backend.journal.export", to: journal, scratch: dir.path)
         let export = try #require(FileManager.default.contents(atPath: root + "/backend/backend.journal.export"))
-        let truth = Self.exportEntries(Array(export))
+        let exported = Self.exportEntries(Array(export))
         let run = try Logview.run(["--print", "--output", "json", "journal-file:" + journal], scratch: dir.path)
         #expect(run.status == 0, "\(run.stderr)")
         let printed = try run.entries()
-        #expect(printed.count == truth.count)
-        #expect(printed.map(\.ts) == truth.map { rfc3339(micros: $0.0) })
+        #expect(printed.count == exported.count)
+        #expect(printed.map(\.ts) == exported.map { rfc3339(micros: $0.0) })
 
-        // Requests whose backend entries are in the journal: exactly those entries, in order.
-        let requestIDs = Array(Set(truth.compactMap { $0.1 })).sorted().prefix(25)
-        #expect(requestIDs.count == 25)
-        for id in requestIDs {
-            let expected = truth.filter { $0.1 == id }.map { rfc3339(micros: $0.0) }
+        // truth.jsonl lists each request's entries in the export (1-based): exactly those, in order.
+        let truth = try #require(FileManager.default.contents(atPath: root + "/truth.jsonl"))
+        var checked = 0
+        for raw in truth.split(separator: 0x0A) where checked < 25 {
+            guard let object = try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+                  let id = object["request_id"] as? String,
+                  let place = (object["sources"] as? [String: [String: Any]])?["backend_journal"],
+                  let indices = place["entries"] as? [Int]
+            else { continue }
+            checked += 1
+            let expected = indices.map { rfc3339(micros: exported[$0 - 1].0) }
             let r = try Logview.run(["--print", "--output", "json", "--request-id", id, "--source", "backend",
                                      "journal-file:" + journal], scratch: dir.path)
             #expect(try r.entries().map(\.ts) == expected, "request \(id)")
         }
+        #expect(checked == 25)
     }
 
     private func rfc3339(micros: UInt64) -> String {
