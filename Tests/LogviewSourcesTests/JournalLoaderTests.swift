@@ -280,6 +280,19 @@ struct JournalLoaderTests {
         #expect(missing.problems.map(\.description) == ["journal-file:\(dir.path)/x.journal: \(dir.path)/x.journal does not exist"])
     }
 
+    @Test func directoryWhereNoFileIsAJournal() throws {
+        let dir = try JournalDir("notjournal")
+        try Data("not a journal at all, just text\n".utf8).write(to: URL(fileURLWithPath: dir.path + "/a.journal"))
+        try Data(repeating: 0, count: 4096).write(to: URL(fileURLWithPath: dir.path + "/b.journal"))
+        let result = JournalLoader.load([JournalSpec(location: .directory(dir.path))])
+        #expect(result.sources.isEmpty)
+        // One line per file, none twice.
+        #expect(result.problems.map(\.description) == [
+            "journal-dir:\(dir.path): cannot read journal file \(dir.path)/a.journal: too short to be a journal file (32 bytes)",
+            "journal-dir:\(dir.path): cannot read journal file \(dir.path)/b.journal: not a journal file (no LPKSHHRH signature)",
+        ])
+    }
+
     @Test func directoryOfJournalFiles() throws {
         let dir = try JournalDir("dir")
         try dir.write(Array(Self.mixed[0..<3]), name: "a.journal")

@@ -38,7 +38,8 @@ public enum JournalLoader {
             do {
                 reader = try open(spec, result: &result)
             } catch {
-                result.problems.append(SourceProblem(source: label, message: error.description))
+                let problem = SourceProblem(source: label, message: error.description)
+                if !result.problems.contains(problem) { result.problems.append(problem) }
                 continue
             }
             let bootID: String?
@@ -247,8 +248,7 @@ public enum JournalLoader {
             return nil
         }
         guard !descriptors.isEmpty else {
-            // Every file failed and each already has its line: drop the duplicate.
-            if let firstError, let last = result.problems.last, last.message == firstError.description { result.problems.removeLast() }
+            // Every file failed; each has its line already (the caller does not repeat it).
             throw firstError ?? .noJournalFiles(directory: label)
         }
         return try JournalReader.open(descriptors: descriptors, label: label, temporaryFiles: temporaryFiles)
