@@ -268,6 +268,28 @@ struct JournalLoaderTests {
         ])
     }
 
+    @Test func damagedFileInTheMiddleIsReported() throws {
+        let dir = try JournalDir("damaged")
+        let entries = (0..<20000).map { i in
+            JournalExport.Entry(realtime: journalBase + UInt64(i) * 1000,
+                [("_SYSTEMD_UNIT", "backend.service"), ("PRIORITY", "6"), ("MESSAGE", "entry \(i) with some padding to fill the file")])
+        }
+        let file = try dir.write(entries)
+        let healthy = JournalLoader.load([JournalSpec(location: .files([file]))])
+        #expect(healthy.problems.isEmpty)
+        // Overwrite 200 kB in the middle with a pattern that is no journal object.
+        let handle = try #require(FileHandle(forUpdatingAtPath: file))
+        try handle.seek(toOffset: 6_000_000)
+        try handle.write(contentsOf: Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }))
+        try handle.close()
+        let result = JournalLoader.load([JournalSpec(location: .files([file]))])
+        let count = rows(Timeline(sources: result.sources)).count
+        #expect(count > 1000 && count < 20000)
+        #expect(result.problems.map(\.description) == [
+            "journal-file:\(file): read \(count) of the 20000 entries the journal file headers list; the rest is damaged (journalctl stops there too)",
+        ])
+    }
+
     @Test func emptyAndMissingDirectories() throws {
         let dir = try JournalDir("empty")
         let result = JournalLoader.load([JournalSpec(location: .directory(dir.path)), JournalSpec(location: .directory(dir.path + "/nope"))])

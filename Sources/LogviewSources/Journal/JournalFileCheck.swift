@@ -27,6 +27,7 @@ enum JournalFileCheck {
     static let fieldHashTableOffset = 120
     static let tailObjectOffset = 136
     static let entryArrayOffset = 176
+    static let entryCountOffset = 152
     static let minimumHeader = 208
 
     /// Opens `path` read-only; EACCES becomes `.permissionDenied`.
@@ -55,6 +56,13 @@ enum JournalFileCheck {
             return .truncated(expected: headerSize &+ arenaSize, actual: size)
         }
         return .healthy
+    }
+
+    /// The number of entries the header lists (`n_entries`).
+    static func listedEntries(of fd: Int32) -> UInt64 {
+        var header = [UInt8](repeating: 0, count: minimumHeader)
+        let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, minimumHeader, 0) }
+        return n == minimumHeader ? le64(header, entryCountOffset) : 0
     }
 
     /// A readable copy of the truncated file open at `fd`: a temporary file (mode 0600) whose header

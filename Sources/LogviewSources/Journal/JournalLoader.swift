@@ -20,6 +20,9 @@ public enum JournalLoader {
         public var notices: [SourceProblem] = []
         /// One per opened journal, positioned after its last entry, when `follow` was asked.
         public var feeds: [JournalFeed] = []
+        /// Entries the headers of the files just opened list, when all were healthy (nil for the
+        /// local journal or after a repair).
+        var listedEntries: UInt64? = nil
     }
 
     /// Where the local journal lives.
@@ -35,6 +38,7 @@ public enum JournalLoader {
         for spec in specs {
             let label = spec.label
             let reader: JournalReader
+            result.listedEntries = nil
             do {
                 reader = try open(spec, result: &result)
             } catch {
@@ -70,6 +74,14 @@ public enum JournalLoader {
                 collector.absorb(later)
             } else {
                 read(reader, into: collector, since: since, until: until)
+            }
+            // sd-journal drops a damaged file silently at the first bad object; a full read that
+            // yields fewer entries than the file headers list says so.
+            if let listed = result.listedEntries, spec.units.isEmpty, spec.identifiers.isEmpty, bootID == nil,
+                since == nil, until == nil, UInt64(collector.count) < listed
+            {
+                result.problems.append(SourceProblem(source: label, message:
+                    "read \(collector.count) of the \(listed) entries the journal file headers list; the rest is damaged (journalctl stops there too)"))
             }
             let sources = collector.finish(label: label)
             if sources.isEmpty {
@@ -206,6 +218,7 @@ public enum JournalLoader {
         var descriptors: [Int32] = []
         var temporaryFiles: [String] = []
         var damaged = false
+        var listed: UInt64 = 0
         var firstError: JournalReader.Error? = nil
         for path in paths {
             let fd: Int32
@@ -219,6 +232,7 @@ public enum JournalLoader {
             }
             switch JournalFileCheck.health(of: fd) {
             case .healthy:
+                listed += JournalFileCheck.listedEntries(of: fd)
                 descriptors.append(fd)
             case .truncated(let expected, let actual):
                 damaged = true
@@ -245,6 +259,7 @@ public enum JournalLoader {
         }
         guard damaged else {
             for fd in descriptors { close(fd) }
+            result.listedEntries = listed
             return nil
         }
         guard !descriptors.isEmpty else {
