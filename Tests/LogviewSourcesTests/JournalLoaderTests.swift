@@ -88,11 +88,12 @@ struct JournalLoaderTests {
         let file = try dir.write(Self.mixed + (0..<100).map { i in
             .init(realtime: journalBase + 6_000_000 + UInt64(i) * 10, [("_SYSTEMD_UNIT", "backend.service"), ("PRIORITY", "6"),
                 ("REQUEST_ID", "r\(i % 10)"), ("MESSAGE", "step \(i)")])
-        })
+        } + [.init(realtime: journalBase + 7_000_000, [("_SYSTEMD_UNIT", "late.service"), ("MESSAGE", "only in the later half")])])
         let whole = JournalLoader.load([JournalSpec(location: .files([file]))])
         let halves = JournalLoader.load([JournalSpec(location: .files([file]))], splitAbove: 0)
         #expect(halves.sources.map(\.name) == whole.sources.map(\.name))
-        #expect(halves.sources.map(\.entries.count) == [102, 1, 1, 1, 1])
+        #expect(halves.sources.map(\.entries.count) == [102, 1, 1, 1, 1, 1])
+        #expect(halves.sources.map(\.name).last == "late")
         let a = Timeline(sources: whole.sources), b = Timeline(sources: halves.sources)
         #expect(rows(b) == rows(a))
         var q = Query()

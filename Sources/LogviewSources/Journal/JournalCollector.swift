@@ -49,6 +49,8 @@ final class JournalCollector {
 
     private var buckets: [Bucket] = []
     private var lastBucket = -1
+    /// Bucket indices by a hash of their key, so a journal of many units finds its bucket in O(1).
+    private var bucketsByHash: [UInt64: [Int]] = [:]
     private let memory: FormatMemory
     private(set) var count = 0
 
@@ -139,7 +141,8 @@ final class JournalCollector {
 
     private func bucketFor(kind: UInt8, _ value: UnsafeRawBufferPointer) -> Bucket {
         if lastBucket >= 0, buckets[lastBucket].hasKey(kind, value) { return buckets[lastBucket] }
-        if let i = buckets.firstIndex(where: { $0.hasKey(kind, value) }) {
+        let hash = JournalCollector.keyHash(kind, value)
+        if let i = bucketsByHash[hash]?.first(where: { buckets[$0].hasKey(kind, value) }) {
             lastBucket = i
             return buckets[i]
         }
@@ -155,8 +158,16 @@ final class JournalCollector {
         }
         buckets.append(Bucket(name: name, key: key))
         lastBucket = buckets.count - 1
+        bucketsByHash[hash, default: []].append(lastBucket)
         if let known = memory.formats[name] { buckets[lastBucket].builder = makeBuilder(name, known) }
         return buckets[lastBucket]
+    }
+
+    /// FNV-1a of a bucket key (kind byte, value).
+    static func keyHash(_ kind: UInt8, _ value: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
+        for b in value { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     private func makeBuilder(_ name: String, _ format: (any LogFormat)?) -> RecordSourceBuilder {
@@ -212,6 +223,8 @@ final class JournalCollector {
             if theirs.builder == nil { other.decideFormat(theirs) }
             guard let mine = buckets.first(where: { $0.key == theirs.key }) else {
                 buckets.append(theirs)
+                let hash = theirs.key.withUnsafeBytes { JournalCollector.keyHash(theirs.key[0], $0.slice(1, $0.count)) }
+                bucketsByHash[hash, default: []].append(buckets.count - 1)
                 continue
             }
             guard let builder = theirs.builder else { continue }
@@ -222,6 +235,7 @@ final class JournalCollector {
         }
         count += other.count
         other.buckets = []
+        other.bucketsByHash = [:]
         other.lastBucket = -1
     }
 
@@ -236,6 +250,7 @@ final class JournalCollector {
             out.append(builder.finish(label: label, details: bucket.details))
         }
         buckets = []
+        bucketsByHash = [:]
         lastBucket = -1
         return out
     }
