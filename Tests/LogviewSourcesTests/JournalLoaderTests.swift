@@ -240,6 +240,25 @@ struct JournalLoaderTests {
         let detail = timeline.sources[timeline.order[0].source].fields(of: timeline.order[0].entry)
         #expect(detail.first == Field("__CURSOR", cursor))
         #expect(detail.contains(Field("_PID", "4242")))
+
+        // Every cursor is exactly the one journalctl gives for the entry (cursors are kept packed).
+        let journalctl = ["/usr/bin/journalctl", "/bin/journalctl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        if let journalctl {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: journalctl)
+            process.arguments = ["--file=" + file, "-o", "export"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let export = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let expected = export.split(separator: "\n").filter { $0.hasPrefix("__CURSOR=") }.map { String($0.dropFirst(9)) }
+            let cursors = timeline.order.map { ref in
+                timeline.sources[ref.source].fields(of: ref.entry).first { $0.name == "__CURSOR" }?.value ?? ""
+            }
+            #expect(expected.count == Self.mixed.count)
+            #expect(cursors == expected)
+        }
     }
 
     @Test func truncatedFileShowsReadableEntriesWithWarning() throws {
