@@ -3,9 +3,8 @@ import LogviewCore
 /// The cursor and fields of a journal source's entries, kept as bytes for JSON and the detail view.
 ///
 /// Entry `i` is the i-th entry appended (the same numbering as the source's `RecordSourceBuilder`).
-/// Layout of an entry's record: the cursor (1, then 64 bytes packed by `JournalCursorPacking`; or
-/// 0, its length as UInt16 LE and its text), then each field as its length (UInt32 LE) and
-/// `NAME=value` bytes. `MESSAGE` is not repeated here: it is the entry's message.
+/// Layout of an entry's record: cursor length (UInt16 LE), cursor, then each field as its length
+/// (UInt32 LE) and `NAME=value` bytes. `MESSAGE` is not repeated here: it is the entry's message.
 /// Records live in 1 MiB chunks that never move, so a million entries cost no reallocation copies;
 /// appending copies the record once and allocates only a new chunk now and then.
 public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable {
@@ -27,26 +26,16 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
     /// (length + `NAME=value`, as `JournalEntryDetails.appendField` writes it).
     func append(cursor: UnsafeRawBufferPointer, fields: UnsafeRawBufferPointer) {
         let n = min(cursor.count, Int(UInt16.max))
-        // Room for either cursor form: packed (1 + 64) or text (1 + 2 + n).
-        let room = max(1 + JournalCursorPacking.packedSize, 3 + n) + fields.count
-        if chunks.isEmpty || used + room > chunks[chunks.count - 1].count {
-            chunks.append(UnsafeMutableRawBufferPointer.allocate(byteCount: max(JournalEntryDetails.chunkSize, room), alignment: 8))
+        let size = 2 + n + fields.count
+        if chunks.isEmpty || used + size > chunks[chunks.count - 1].count {
+            chunks.append(UnsafeMutableRawBufferPointer.allocate(byteCount: max(JournalEntryDetails.chunkSize, size), alignment: 8))
             used = 0
         }
         let base = chunks[chunks.count - 1].baseAddress! + used
-        var size: Int
-        if JournalCursorPacking.pack(UnsafeRawBufferPointer(rebasing: cursor[0..<n]), into: base + 1) {
-            base.storeBytes(of: 1, as: UInt8.self)
-            size = 1 + JournalCursorPacking.packedSize
-        } else {
-            base.storeBytes(of: 0, as: UInt8.self)
-            (base + 1).storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
-            (base + 2).storeBytes(of: UInt8(truncatingIfNeeded: n >> 8), as: UInt8.self)
-            if n > 0 { (base + 3).copyMemory(from: cursor.baseAddress!, byteCount: n) }
-            size = 3 + n
-        }
-        if fields.count > 0 { (base + size).copyMemory(from: fields.baseAddress!, byteCount: fields.count) }
-        size += fields.count
+        base.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
+        (base + 1).storeBytes(of: UInt8(truncatingIfNeeded: n >> 8), as: UInt8.self)
+        if n > 0 { (base + 2).copyMemory(from: cursor.baseAddress!, byteCount: n) }
+        if fields.count > 0 { (base + 2 + n).copyMemory(from: fields.baseAddress!, byteCount: fields.count) }
         places.append(UInt64(chunks.count - 1) << 32 | UInt64(used))
         lengths.append(UInt32(truncatingIfNeeded: size))
         used += size
@@ -73,18 +62,9 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
         let place = places[i]
         let chunk = chunks[Int(place >> 32)]
         let record = UnsafeRawBufferPointer(start: chunk.baseAddress! + Int(place & 0xFFFF_FFFF), count: Int(lengths[i]))
-        var p: Int
-        if record[0] == 1 {
-            withUnsafeTemporaryAllocation(byteCount: JournalCursorPacking.maximumTextSize, alignment: 1) { text in
-                let n = JournalCursorPacking.unpack(record.slice(1, 1 + JournalCursorPacking.packedSize), into: text.baseAddress!)
-                cursor(UnsafeRawBufferPointer(rebasing: text[0..<n]))
-            }
-            p = 1 + JournalCursorPacking.packedSize
-        } else {
-            let cursorLength = Int(record[1]) | Int(record[2]) << 8
-            cursor(record.slice(3, 3 + cursorLength))
-            p = 3 + cursorLength
-        }
+        let cursorLength = Int(record[0]) | Int(record[1]) << 8
+        cursor(record.slice(2, 2 + cursorLength))
+        var p = 2 + cursorLength
         while p + 4 <= record.count {
             let n = Int(record.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian)
             let f = record.slice(p + 4, min(p + 4 + n, record.count))
