@@ -27,12 +27,19 @@ final class JournalCollector {
     private final class Bucket {
         let name: String
         let key: [UInt8]
+        /// nil until the unit's format is decided (its first messages wait in `pending`).
         var builder: RecordSourceBuilder?
+        /// `builder != nil`, kept apart: comparing the optional with nil copies the builder.
+        var decided = false
         var pending: [Pending] = []
         let details = JournalEntryDetails()
         init(name: String, key: [UInt8]) {
             self.name = name
             self.key = key
+        }
+        /// Appends in place (a method, so the builder is modified where it is stored, not copied).
+        func append(message: UnsafeRawBufferPointer, timestamp: Timestamp, level: Level, ids: [(UnsafeRawBufferPointer, IDKind)]) {
+            builder!.append(message: message, timestamp: timestamp, precision: .microseconds, level: level, extraIDs: ids)
         }
         func hasKey(_ kind: UInt8, _ value: UnsafeRawBufferPointer) -> Bool {
             guard key.count == value.count + 1, key[0] == kind else { return false }
@@ -54,32 +61,29 @@ final class JournalCollector {
     private let memory: FormatMemory
     private(set) var count = 0
 
-    // Scratch buffers reused for every entry.
-    private var fields: [UInt8] = []
-    private var message: [UInt8] = []
-    private var cursor: [UInt8] = []
+    // Scratch bytes reused for every entry: raw memory, so appending a field is one memcpy.
+    private var fieldScratch = ScratchBytes(capacity: 4096)
+    private var messageScratch = ScratchBytes(capacity: 1024)
 
     init(memory: FormatMemory) {
         self.memory = memory
-        fields.reserveCapacity(4096)
-        message.reserveCapacity(1024)
+    }
+
+    deinit {
+        fieldScratch.deallocate()
+        messageScratch.deallocate()
     }
 
     /// Reads the reader's current entry into its source. `timestamp` is its realtime in ns.
     func collect(from reader: JournalReader, timestamp: Timestamp) {
-        // Work on local buffers: closures touching instance properties would pay for dynamic
+        // Work on local copies: closures touching instance properties would pay for dynamic
         // exclusivity checks and retains on every field.
-        var fields: [UInt8] = [], message: [UInt8] = [], cursor: [UInt8] = []
-        swap(&fields, &self.fields)
-        swap(&message, &self.message)
-        swap(&cursor, &self.cursor)
+        var fields = fieldScratch, message = messageScratch
+        fields.count = 0
+        message.count = 0
         defer {
-            fields.removeAll(keepingCapacity: true)
-            message.removeAll(keepingCapacity: true)
-            cursor.removeAll(keepingCapacity: true)
-            swap(&fields, &self.fields)
-            swap(&message, &self.message)
-            swap(&cursor, &self.cursor)
+            fieldScratch = fields
+            messageScratch = message
         }
         var priority = -1
         // Ranges of the naming and id values inside `fields`.
@@ -89,7 +93,7 @@ final class JournalCollector {
             guard let eq = field.firstIndex(of: 0x3D, from: 0) else { return }
             let name = field.slice(0, eq)
             if name.count == 7, name.matches("MESSAGE", at: 0) {
-                message.append(contentsOf: field.slice(eq + 1, field.count))
+                message.append(field.slice(eq + 1, field.count))
                 return
             }
             let valueStart = fields.count + 4 + eq + 1
@@ -105,36 +109,34 @@ final class JournalCollector {
             case 10 where name.matches("_TRANSPORT", at: 0): kernel = field.count - eq - 1 == 6 && field.slice(eq + 1, field.count).matches("kernel", at: 0)
             default: break
             }
-            JournalEntryDetails.appendField(field, to: &fields)
+            // The details layout: length (UInt32 LE), then `NAME=value`.
+            fields.appendLength(field.count)
+            fields.append(field)
         }
-        _ = reader.appendCursor(to: &cursor)
-        fields.withUnsafeBytes { f in
-            // The naming key: a kind byte and a value, so a unit and an identifier of one name stay apart.
-            let bucket: Bucket
-            if !unit.isEmpty, !(unit.count == 10 && f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0)) {
-                bucket = bucketFor(kind: 0x75, f.slice(unit.lowerBound, unit.upperBound))
-            } else if !identifier.isEmpty {
-                bucket = bucketFor(kind: 0x69, f.slice(identifier.lowerBound, identifier.upperBound))
-            } else if kernel {
-                bucket = bucketFor(kind: 0x6B, UnsafeRawBufferPointer(start: nil, count: 0))
-            } else if !comm.isEmpty {
-                bucket = bucketFor(kind: 0x63, f.slice(comm.lowerBound, comm.upperBound))
-            } else {
-                bucket = bucketFor(kind: 0x6A, UnsafeRawBufferPointer(start: nil, count: 0))
-            }
-            let level = priority >= 0 ? Level(syslogPriority: priority) : .unknown
-            cursor.withUnsafeBytes { bucket.details.append(cursor: $0, fields: f) }
-            var ids: [(UnsafeRawBufferPointer, IDKind)] = []
-            if !requestID.isEmpty { ids.append((f.slice(requestID.lowerBound, requestID.upperBound), .request)) }
-            if !traceID.isEmpty { ids.append((f.slice(traceID.lowerBound, traceID.upperBound), .trace)) }
-            message.withUnsafeBytes { m in
-                if bucket.builder != nil {
-                    bucket.builder!.append(message: m, timestamp: timestamp, precision: .microseconds, level: level, extraIDs: ids)
-                } else {
-                    bucket.pending.append(Pending(message: Array(m), timestamp: timestamp, level: level, ids: ids.map { (Array($0.0), $0.1) }))
-                    if bucket.pending.count >= JournalCollector.sampleSize { decideFormat(bucket) }
-                }
-            }
+        let f = fields.bytes, m = message.bytes
+        // The naming key: a kind byte and a value, so a unit and an identifier of one name stay apart.
+        let bucket: Bucket
+        if !unit.isEmpty, !(unit.count == 10 && f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0)) {
+            bucket = bucketFor(kind: 0x75, f.slice(unit.lowerBound, unit.upperBound))
+        } else if !identifier.isEmpty {
+            bucket = bucketFor(kind: 0x69, f.slice(identifier.lowerBound, identifier.upperBound))
+        } else if kernel {
+            bucket = bucketFor(kind: 0x6B, UnsafeRawBufferPointer(start: nil, count: 0))
+        } else if !comm.isEmpty {
+            bucket = bucketFor(kind: 0x63, f.slice(comm.lowerBound, comm.upperBound))
+        } else {
+            bucket = bucketFor(kind: 0x6A, UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        let level = priority >= 0 ? Level(syslogPriority: priority) : .unknown
+        reader.withCursor { bucket.details.append(cursor: $0, fields: f) }
+        var ids: [(UnsafeRawBufferPointer, IDKind)] = []
+        if !requestID.isEmpty { ids.append((f.slice(requestID.lowerBound, requestID.upperBound), .request)) }
+        if !traceID.isEmpty { ids.append((f.slice(traceID.lowerBound, traceID.upperBound), .trace)) }
+        if bucket.decided {
+            bucket.append(message: m, timestamp: timestamp, level: level, ids: ids)
+        } else {
+            bucket.pending.append(Pending(message: Array(m), timestamp: timestamp, level: level, ids: ids.map { (Array($0.0), $0.1) }))
+            if bucket.pending.count >= JournalCollector.sampleSize { decideFormat(bucket) }
         }
         count += 1
     }
@@ -159,7 +161,10 @@ final class JournalCollector {
         buckets.append(Bucket(name: name, key: key))
         lastBucket = buckets.count - 1
         bucketsByHash[hash, default: []].append(lastBucket)
-        if let known = memory.formats[name] { buckets[lastBucket].builder = makeBuilder(name, known) }
+        if let known = memory.formats[name] {
+            buckets[lastBucket].builder = makeBuilder(name, known)
+            buckets[lastBucket].decided = true
+        }
         return buckets[lastBucket]
     }
 
@@ -205,6 +210,7 @@ final class JournalCollector {
         }
         bucket.pending = []
         bucket.builder = builder
+        bucket.decided = true
     }
 
     private func withIDs(_ ids: [([UInt8], IDKind)], _ body: ([(UnsafeRawBufferPointer, IDKind)]) -> Void) {
@@ -220,7 +226,7 @@ final class JournalCollector {
     /// collector's entries, unit by unit, so each unit stays one source.
     func absorb(_ other: JournalCollector) {
         for theirs in other.buckets {
-            if theirs.builder == nil { other.decideFormat(theirs) }
+            if !theirs.decided { other.decideFormat(theirs) }
             guard let mine = buckets.first(where: { $0.key == theirs.key }) else {
                 buckets.append(theirs)
                 let hash = theirs.key.withUnsafeBytes { JournalCollector.keyHash(theirs.key[0], $0.slice(1, $0.count)) }
@@ -229,7 +235,8 @@ final class JournalCollector {
             }
             guard let builder = theirs.builder else { continue }
             theirs.builder = nil
-            if mine.builder == nil { decideFormat(mine) }
+            theirs.decided = false
+            if !mine.decided { decideFormat(mine) }
             mine.builder!.append(contentsOf: builder)
             mine.details.append(contentsOf: theirs.details)
         }
@@ -244,14 +251,59 @@ final class JournalCollector {
     func finish(label: String) -> [SourceIndex] {
         var out: [SourceIndex] = []
         for bucket in buckets {
-            if bucket.builder == nil { decideFormat(bucket) }
+            if !bucket.decided { decideFormat(bucket) }
             guard let builder = bucket.builder, builder.count > 0 else { continue }
             bucket.builder = nil
+            bucket.decided = false
             out.append(builder.finish(label: label, details: bucket.details))
         }
         buckets = []
         bucketsByHash = [:]
         lastBucket = -1
         return out
+    }
+}
+
+/// A growable byte buffer on raw memory for per-entry scratch: appending is a bounds check and a
+/// memcpy, with none of Array's uniqueness checks. A value type holding a pointer: the owner
+/// deallocates it once.
+struct ScratchBytes {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        self.capacity = capacity
+    }
+
+    func deallocate() { base.deallocate() }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    mutating func append(_ b: UnsafeRawBufferPointer) {
+        reserve(b.count)
+        if b.count > 0 { (base + count).copyMemory(from: b.baseAddress!, byteCount: b.count) }
+        count += b.count
+    }
+
+    @inline(__always)
+    mutating func appendLength(_ n: Int) {
+        reserve(4)
+        (base + count).storeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian, as: UInt32.self)
+        count += 4
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        var size = capacity * 2
+        while size < count + n { size *= 2 }
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+        bigger.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = bigger
+        capacity = size
     }
 }

@@ -23,7 +23,7 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
     public var count: Int { places.count }
 
     /// Adds an entry: `cursor` and `fields`, the latter already in the per-field layout
-    /// (length + `NAME=value`, as `JournalEntryDetails.appendField` writes it).
+    /// (each a UInt32 LE length, then `NAME=value`).
     func append(cursor: UnsafeRawBufferPointer, fields: UnsafeRawBufferPointer) {
         let n = min(cursor.count, Int(UInt16.max))
         let size = 2 + n + fields.count
@@ -72,17 +72,6 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
             field(f.slice(0, eq), f.slice(min(eq + 1, f.count), f.count))
             p += 4 + n
         }
-    }
-
-    /// Writes one field in the layout `append(cursor:fields:)` takes.
-    @inline(__always)
-    static func appendField(_ field: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let n = UInt32(truncatingIfNeeded: field.count)
-        out.append(UInt8(truncatingIfNeeded: n))
-        out.append(UInt8(truncatingIfNeeded: n >> 8))
-        out.append(UInt8(truncatingIfNeeded: n >> 16))
-        out.append(UInt8(truncatingIfNeeded: n >> 24))
-        out.append(contentsOf: field)
     }
 
     /// The cursor of entry `i` (`s=...;i=...`), for `sd_journal_seek_cursor` and the detail view.

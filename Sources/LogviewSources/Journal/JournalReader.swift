@@ -189,13 +189,13 @@ public final class JournalReader {
         return body(UnsafeRawBufferPointer(start: data + prefix, count: length - prefix))
     }
 
-    /// Appends the current entry's cursor (`sd_journal_get_cursor`) to `out`; false when none.
-    public func appendCursor(to out: inout [UInt8]) -> Bool {
+    /// Calls `body` with the current entry's cursor (`sd_journal_get_cursor`), empty when it has
+    /// none; the bytes are valid only during the call.
+    public func withCursor<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         var cursor: UnsafeMutablePointer<CChar>? = nil
-        guard sd_journal_get_cursor(handle, &cursor) >= 0, let cursor else { return false }
+        guard sd_journal_get_cursor(handle, &cursor) >= 0, let cursor else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         defer { free(cursor) }
-        out.append(contentsOf: UnsafeRawBufferPointer(start: cursor, count: strlen(cursor)))
-        return true
+        return body(UnsafeRawBufferPointer(start: cursor, count: strlen(cursor)))
     }
 
     // MARK: Values across entries
