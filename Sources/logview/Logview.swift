@@ -77,6 +77,8 @@ struct Logview: ParsableCommand {
 
     @OptionGroup(title: "Viewer") var viewer: ViewerOptions
 
+    @OptionGroup(title: "Journal") var journal: JournalOptions
+
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 

@@ -59,8 +59,10 @@ struct PrintCommand {
         var specs: [SourceSpec] = []
         var demoFiles: DemoCorpus.Written? = nil
         var unsupported: [SourceProblem] = []
+        var journalArguments: [String] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))
-        if arguments.isEmpty && !options.demo {
+        let journalFlags = !options.journal.units.isEmpty || !options.journal.identifiers.isEmpty || options.journal.boot != nil
+        if arguments.isEmpty && !options.demo && !journalFlags {
             let found = try setup.defaultSources()
             arguments = found.arguments
             for (name, z) in found.zones where settings.zones[name] == nil { settings.zones[name] = try? zone(z) }
@@ -68,8 +70,7 @@ struct PrintCommand {
         for argument in arguments {
             switch argument {
             case .files(let spec): specs.append(spec)
-            case .journal(let rest):
-                unsupported.append(SourceProblem(source: "journal\(rest)", message: "journal sources are not built yet"))
+            case .journal(let rest): journalArguments.append(rest)
             case .loki(let selector):
                 unsupported.append(SourceProblem(source: "loki:\(selector)", message: "Loki sources are not built yet"))
             case .gatewayd(let url):
@@ -83,7 +84,12 @@ struct PrintCommand {
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
         }
-        guard !specs.isEmpty || !unsupported.isEmpty else {
+        let journalSpecs: [JournalSpec]
+        do {
+            journalSpecs = try JournalSpec.combine(
+                journalArguments, units: options.journal.units, identifiers: options.journal.identifiers, boot: options.journal.boot)
+        } catch { throw ValidationError("\(error)") }
+        guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty else {
             throw ValidationError(
                 "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
@@ -92,6 +98,10 @@ struct PrintCommand {
         var loaded = SourceLoader.load(specs, settings: settings)
         if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
+        let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until)
+        loaded.sources += journal.sources
+        loaded.problems += journal.problems
+        for n in journal.notices { Stderr.line("logview: \(n)") }
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
             specs: specs, settings: settings, loaded: loaded)

@@ -9,8 +9,8 @@ struct SourceSetup {
     let config: ConfigFile?
     /// The `--layout` (or the config's default layout) for the viewer.
     let layout: PaneLayout?
-    /// Lists journal units for discovery; set once a journal reader is connected.
-    var journalLister: (any JournalUnitLister)? = nil
+    /// Lists journal units for discovery through the journal reader.
+    var journalLister: (any JournalUnitLister)? = JournalUnitList()
 
     /// Reads and validates the config file; a bad one is reported as `file:line: what` and exits 78.
     init(options: SetupOptions, environment: [String: String]) throws {

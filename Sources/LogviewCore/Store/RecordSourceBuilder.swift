@@ -67,6 +67,37 @@ public struct RecordSourceBuilder {
         }
     }
 
+    /// Appends every record of `other` after this builder's records, as if appended here (a
+    /// source read in parallel parts and joined in order). Copies their bytes once; ids are
+    /// re-interned per distinct id, not per record. `other` must not be used afterwards.
+    public mutating func append(contentsOf other: consuming RecordSourceBuilder) {
+        let shift = Int64(used)
+        reserve(other.used)
+        if other.used > 0 { (arena.baseAddress! + used).copyMemory(from: other.arena.baseAddress!, byteCount: other.used) }
+        used += other.used
+        var keyMap: [UInt32] = []
+        keyMap.reserveCapacity(other.ids.count)
+        for k in 0..<UInt32(other.ids.count) {
+            var text = other.ids.text(of: k)
+            let kind = other.ids.kind(of: k)
+            keyMap.append(text.withUTF8 { ids.intern(UnsafeRawBufferPointer($0), kind: kind) })
+        }
+        let o = other.columns
+        for i in 0..<o.count {
+            var facts = LineFacts()
+            facts.timestamp = o.timestamp(i)
+            facts.precision = o.precision(i)
+            facts.level = o.level(i)
+            facts.session = o.sessions[i]
+            let length = Int(o.lengths[i])
+            columns.append(facts: facts, segment: 0, offset: o.offsets[i] + shift, length: length, line: 0,
+                messageStart: Int(o.messageStarts[i]))
+            if o.lineCounts[i] > 1 { for _ in 1..<Int(o.lineCounts[i]) { columns.extendLast(toLength: length) } }
+            for key in o.keys(of: i) { columns.appendKeyToLast(keyMap[Int(key)]) }
+        }
+        other.arena.deallocate()
+    }
+
     private mutating func reserve(_ n: Int) {
         guard used + n > arena.count else { return }
         var size = arena.count * 2
