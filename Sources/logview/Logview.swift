@@ -73,6 +73,8 @@ struct Logview: ParsableCommand {
     @Option(name: [.customLong("pg-line-prefix")], help: "PostgreSQL log_line_prefix (default: Debian's '%m [%p] %q%u@%d ').")
     var pgLinePrefix: String?
 
+    @OptionGroup var follow: FollowOptions
+
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, PostgreSQL).")
     var demo = false
 

@@ -31,6 +31,7 @@ struct PrintCommand {
         }
         settings.nginxLogFormat = options.nginxLogFormat
         settings.postgresLinePrefix = options.pgLinePrefix
+        settings.follow = options.follow.follow
 
         var specs: [SourceSpec] = []
         var unsupported: [SourceProblem] = []
@@ -55,6 +56,7 @@ struct PrintCommand {
             throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
         }
         let query = try makeQuery(displayZone: displayZone)
+        let reorderWindow = try options.follow.reorderWindowMilliseconds()
 
         var loaded = SourceLoader.load(specs, settings: settings)
         loaded.problems += unsupported
@@ -67,7 +69,13 @@ struct PrintCommand {
             writer.write(ref, to: &out.bytes)
             if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
         }
-        _ = out.flush()
+        guard out.flush() else { return 0 }
+        if options.follow.follow {
+            let feeds: [any LiveFeed] = [FileFeed(specs: specs, loaded: loaded, settings: settings)]
+            let printer = FollowPrinter(timeline: timeline, feeds: feeds, query: query, writer: writer,
+                reorderWindow: reorderWindow, clock: FileFeed.monotonicMilliseconds)
+            guard printer.run(out: &out, printed: selected) else { return 0 }
+        }
         return loaded.problems.isEmpty ? 0 : 1
     }
 
