@@ -262,8 +262,10 @@ final class FollowedFile {
         }
         if readBytes >= FollowedFile.maximumBatch { hasMore = true }
         if readBytes > 0 {
-            let start = max(0, used - FollowedFile.tailLength)
-            file.tail = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<used]))
+            // The tail is the file's last bytes before the offset; a short read re-reads them.
+            file.tail = used >= FollowedFile.tailLength
+                ? Array(UnsafeRawBufferPointer(rebasing: buffer[(used - FollowedFile.tailLength)..<used]))
+                : FollowedFile.readTail(file.descriptor, before: file.offset)
         }
         var whole = used
         while whole > 0, buffer[whole - 1] != 0x0A { whole -= 1 }
