@@ -72,6 +72,18 @@ public final class FileFeed: LiveFeed {
             }
         }
         for file in files { watchDirectory(FileFeed.directory(of: file.path)) }
+        indexNames()
+    }
+
+    /// Names (rotation bases) of the followed files per directory: events about them matter.
+    private var watchedNames: [String: Set<String>] = [:]
+
+    private func indexNames() {
+        watchedNames = [:]
+        for f in files {
+            let name = f.path.split(separator: "/").last.map(String.init) ?? f.path
+            watchedNames[FileFeed.directory(of: f.path), default: []].insert(RotatedFileSet.rotation(of: name).base)
+        }
     }
 
     public var descriptors: [Int32] { inotify.map { [$0.descriptor] } ?? [] }
@@ -88,19 +100,29 @@ public final class FileFeed: LiveFeed {
 
     public func pump(into timeline: Timeline) -> [EntryRef] {
         var createdIn = Set<String>()
+        var relevant = !started || (deadline.map { $0 <= 0 } ?? false)
         if !started { createdIn = Set(growingDirectories.keys) }
         started = true
         if let inotify {
             switch inotify.readEvents() {
             case .success(let events):
                 for e in events {
-                    if e.mask & UInt32(IN_Q_OVERFLOW) != 0 { createdIn.formUnion(growingDirectories.keys) }
-                    if e.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, let dir = directories[e.watch] { createdIn.insert(dir) }
+                    if e.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        createdIn.formUnion(growingDirectories.keys)
+                        relevant = true
+                    }
+                    guard let dir = directories[e.watch] else { continue }
+                    if e.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, growingDirectories[dir] != nil { createdIn.insert(dir) }
+                    // Other files in the directory (logview's own output, say) do not matter.
+                    if e.name.isEmpty || watchedNames[dir]?.contains(RotatedFileSet.rotation(of: e.name).base) ?? false {
+                        relevant = true
+                    }
                 }
             case .failure(let e):
                 problems.append("reading file change events failed: \(e)")
             }
         }
+        if !relevant && createdIn.isEmpty { return [] }
         // Every followed file is checked: a few syscalls each, and only when something happened.
         let now = clock()
         var added: [EntryRef] = []
@@ -118,7 +140,10 @@ public final class FileFeed: LiveFeed {
                 if let e = timeline.extendedEntry { extended.append(e) }
             }
         }
-        if !createdIn.isEmpty { discoverNewFiles(in: createdIn, now: now, timeline: timeline, added: &added) }
+        if !createdIn.isEmpty {
+            discoverNewFiles(in: createdIn, now: now, timeline: timeline, added: &added)
+            indexNames()
+        }
         timeline.sortInTimeOrder(&added)
         return added
     }

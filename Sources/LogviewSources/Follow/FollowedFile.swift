@@ -114,7 +114,10 @@ final class FollowedFile {
         pendingFlushed = []
         // Rotated files first: their lines were written before the new file's.
         if !retiring.isEmpty {
-            for i in retiring.indices { read(&retiring[i], into: &batches, now: now) }
+            for i in retiring.indices {
+                restartIfTruncated(&retiring[i])
+                read(&retiring[i], into: &batches, now: now)
+            }
             let successorHasContent = current.map { $0.offset > 0 || FollowedFile.size($0.descriptor) > 0 } ?? false
             if successorHasContent || retiring.contains(where: { now - $0.retiredAt >= FollowedFile.retiringLimit }) {
                 // The writer has moved on (or never will): read what it wrote last and close.
@@ -127,6 +130,9 @@ final class FollowedFile {
             }
         }
         if var c = current {
+            restartIfTruncated(&c)
+            batches += pendingFlushed
+            pendingFlushed = []
             read(&c, into: &batches, now: now)
             if let since = c.partialSince, now - since >= partialLineGrace { flushPartial(&c, into: &batches) }
             current = c
@@ -177,19 +183,7 @@ final class FollowedFile {
         missingSince = nil
         reportedMissing = false
         let identity = FileIdentity(st)
-        if var c = current, c.identity == identity {
-            if Int64(st.st_size) < c.offset || !FollowedFile.tailMatches(c) {
-                // copytruncate: the copy holds what was read; start over at the top of the new content.
-                var batches: [Batch] = []
-                flushPartial(&c, into: &batches)
-                pendingFlushed += batches
-                c.offset = 0
-                c.nextLine = 1
-                c.tail = []
-                current = c
-            }
-            return
-        }
+        if let c = current, c.identity == identity { return }
         guard source != nil else { return }  // a pending file is opened by the loader
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         if fd < 0 {
@@ -206,12 +200,26 @@ final class FollowedFile {
             reportedUnreadable = nil
         }
         if var old = current {
+            // Truncated and rewritten before it was renamed away (a reader that fell behind)?
+            restartIfTruncated(&old)
             old.retiredAt = now
             retiring.append(old)
         }
         current = OpenFile(descriptor: fd, identity: FileIdentity(opened), offset: 0, nextLine: 1, partial: [],
             partialSince: nil, tail: [])
         _ = problems
+    }
+
+    /// copytruncate: the file shrank below the offset, or the bytes before the offset changed. The
+    /// copy holds what was read; reading starts over at the top of the new content.
+    private func restartIfTruncated(_ c: inout OpenFile) {
+        guard FollowedFile.size(c.descriptor) < c.offset || !FollowedFile.tailMatches(c) else { return }
+        var batches: [Batch] = []
+        flushPartial(&c, into: &batches)
+        pendingFlushed += batches
+        c.offset = 0
+        c.nextLine = 1
+        c.tail = []
     }
 
     /// Lines flushed by a truncation, handed out with the next read.
