@@ -245,4 +245,49 @@ final class AppendingWriter {
         #expect(r.stdoutText.split(separator: "\n").count == 3)
         #expect(r.stdoutText.hasPrefix("2026-01-30T14:02:01.001Z app INFO  INFO 4242 --- [main] c.e.Follow : line 1\n"))
     }
+
+    @Test func entriesOfDifferentSourcesArrivingTogetherPrintInTimeOrderAndLateOnesStillPrint() throws {
+        let dir = try TemporaryDirectory("follow-reorder")
+        defer { dir.remove() }
+        let a = dir.file("a.log"), b = dir.file("b.log")
+        try Self.springLine(1, "a start").write(toFile: a, atomically: false, encoding: .utf8)
+        try Self.springLine(2, "b start").write(toFile: b, atomically: false, encoding: .utf8)
+        // A long window, so the test does not depend on how fast the machine is.
+        let run = try FollowRun(["--reorder-window", "2s", a, b], in: dir)
+        try run.waitForMessages("the start") { $0.count == 2 }
+        let wa = try AppendingWriter(a), wb = try AppendingWriter(b)
+        wa.write(Self.springLine(10, "a at :10"))
+        wb.write(Self.springLine(5, "b at :05, written later"))
+        wb.write(Self.springLine(20, "b at :20"))
+        try run.waitForMessages("the three lines") { $0.count == 5 }
+        // Older than everything printed, and long after: printed when it comes, not dropped.
+        wa.write(Self.springLine(3, "a at :03, very late"))
+        try run.waitForMessages("the late line") { $0.count == 6 }
+        #expect(run.stop() == 0)
+        #expect(run.messages().map { $0.replacingOccurrences(of: "INFO 4242 --- [main] c.e.Follow : ", with: "") }
+            == ["a start", "b start", "b at :05, written later", "a at :10", "b at :20", "a at :03, very late"])
+    }
+
+    @Test func aRequestIDQueryPrintsNewEntriesOfThatRequestOnly() throws {
+        let dir = try TemporaryDirectory("follow-request")
+        defer { dir.remove() }
+        let log = dir.file("api.log")
+        func line(_ s: Int, trace: String, request: String, _ text: String) -> String {
+            "2026-01-30T14:02:\(String(format: "%02d", s)).000Z  INFO 49908 --- [api] [exec-1] [\(trace)-00f067aa0ba902b7] "
+                + "[requestId=\(request)] c.e.Api : \(text)\n"
+        }
+        let traceA = "4bf92f3577b34da6a3ce929d0e0e4736", traceB = "5cf92f3577b34da6a3ce929d0e0e4737"
+        let requestA = "0a1b2c3d4e5f60718293a4b5c6d7e8f9", requestB = "1a1b2c3d4e5f60718293a4b5c6d7e8f0"
+        try line(1, trace: traceA, request: requestA, "A begins").write(toFile: log, atomically: false, encoding: .utf8)
+        let run = try FollowRun(["--request-id", requestA, log], in: dir)
+        try run.waitForMessages("the first entry of A") { $0.count == 1 }
+        let w = try AppendingWriter(log)
+        w.write(line(2, trace: traceB, request: requestB, "B, another request"))
+        w.write(line(3, trace: traceA, request: "", "A again, by its trace id only"))
+        w.write(line(4, trace: traceA, request: requestA, "A ends"))
+        try run.waitForMessages("the end of A") { $0.contains { $0.hasSuffix("A ends") } }
+        #expect(run.stop() == 0)
+        let texts = run.messages().map { String($0.split(separator: ":").last ?? "") }
+        #expect(texts == [" A begins", " A again, by its trace id only", " A ends"])
+    }
 }
