@@ -66,7 +66,10 @@ public final class FileFeed: LiveFeed {
                 let source = loaded.sources.indices.first { s in
                     loaded.sources[s].segments.contains { set.paths.contains($0.path) }
                 }
-                files.append(FollowedFile(path: set.base, source: source, sourceName: spec.name, point: nil,
+                // Loaded without `LoadSettings.follow` (following switched on later): go on after
+                // the bytes that were read.
+                let point = source.flatMap { FileFeed.followPoint(after: loaded.sources[$0], path: set.base) }
+                files.append(FollowedFile(path: set.base, source: source, sourceName: spec.name, point: point,
                     partialLineGrace: self.partialLineGrace, now: now))
                 followed.insert(set.base)
             }
@@ -201,6 +204,22 @@ public final class FileFeed: LiveFeed {
         case .failure(let e):
             problems.append("cannot watch directory \(dir) for changes: \(e); its files are not followed")
         }
+    }
+
+    /// Where to follow a live file that was loaded whole: after its loaded bytes, if it is still
+    /// at least that long (else it was truncated or replaced, and is read from the top).
+    static func followPoint(after source: SourceIndex, path: String) -> FollowPoint? {
+        guard let segment = source.segments.last(where: { $0.path == path }), !path.hasSuffix(".gz") else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int64(st.st_size) >= Int64(segment.data.count) else {
+            close(fd)
+            return nil
+        }
+        let lines = FileReader.countNewlines(segment.data.bytes)
+        return FollowPoint(path: path, descriptor: fd, identity: FileIdentity(st), offset: Int64(segment.data.count),
+            nextLine: lines + 1, partial: [])
     }
 
     static func directory(of path: String) -> String {
