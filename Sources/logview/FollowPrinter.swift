@@ -42,6 +42,9 @@ struct FollowPrinter {
         var lastPrinted: [Int: EntryRef] = [:]
         for ref in initial { lastPrinted[ref.source] = ref }
         let watchStdout = FollowPrinter.isPipe(1)
+        // Column widths depend on the sources: a source added while following gets a new writer.
+        var writer = self.writer
+        var writerSources = timeline.sources.count
 
         func hold(_ ref: EntryRef, now: Int64) {
             let t = timeline.timestamp(ref).nanoseconds
@@ -109,6 +112,10 @@ struct FollowPrinter {
                         hold(ref, now: pumped)
                     }
                 }
+            }
+            if writerSources != timeline.sources.count {
+                writer = EntryWriter(timeline: timeline, style: writer.style, zone: writer.zone)
+                writerSources = timeline.sources.count
             }
             if !query.requestIDs.isEmpty {
                 for ref in timeline.entries(ofRequests: query.requestIDs) where !shown.contains(ref) {
