@@ -245,7 +245,9 @@ final class FollowedFile {
         let (size, modified) = FollowedFile.sizeAndModified(file.descriptor)
         if size <= file.offset { return }
         let available = max(0, Int(min(Int64(FollowedFile.maximumBatch), size - file.offset)))
-        var capacity = file.partial.count + max(available, 64 * 1024)
+        // Sized to what fstat reports (plus a little for lines written meanwhile): a segment lives
+        // as long as the timeline, so a slow log must not keep a large buffer per line.
+        var capacity = file.partial.count + available + 4096
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         var used = file.partial.count
         file.partial.withUnsafeBytes { p in if p.count > 0 { buffer.baseAddress!.copyMemory(from: p.baseAddress!, byteCount: p.count) } }
@@ -288,6 +290,13 @@ final class FollowedFile {
         file.partial = Array(UnsafeRawBufferPointer(rebasing: buffer[whole..<used]))
         file.partialSince = file.partial.isEmpty ? nil : now
         let lines = FileReader.countNewlines(UnsafeRawBufferPointer(rebasing: buffer[0..<whole]))
+        if capacity - whole > 64 * 1024 {
+            // The file grew while it was read and the buffer doubled: keep only what is used.
+            let fitted = UnsafeMutableRawBufferPointer.allocate(byteCount: whole, alignment: 16)
+            fitted.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<whole]))
+            buffer.deallocate()
+            buffer = fitted
+        }
         let data = FileReader.wrap(buffer, count: whole)
         batches.append(Batch(segment: Segment(path: path, data: data, modified: modified), firstLine: file.nextLine))
         file.nextLine += lines
