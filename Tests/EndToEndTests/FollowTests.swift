@@ -10,15 +10,18 @@ final class FollowRun {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ arguments: [String], in dir: TemporaryDirectory) throws {
+    /// `asUser` runs logview through `setpriv` as that uid/gid (the test runs as root).
+    init(_ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil) throws {
         let binary = E2EPaths.logviewBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("the logview binary is missing at \(binary): run `swift build` first, or set LOGVIEW_BIN")
         }
         stdoutPath = dir.file("follow.out")
         stderrPath = dir.file("follow.err")
+        let command = (asUser.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] } ?? [])
+            + [binary, "--print", "--follow", "--output", "json"] + arguments
         process = try ChildProcess.launch(
-            name: "logview", executable: binary, arguments: ["--print", "--follow", "--output", "json"] + arguments,
+            name: "logview", command: command,
             environment: childEnvironment(["TZ": "UTC"]), stdoutPath: stdoutPath, stderrPath: stderrPath)
     }
 
@@ -289,5 +292,32 @@ final class AppendingWriter {
         #expect(run.stop() == 0)
         let texts = run.messages().map { String($0.split(separator: ":").last ?? "") }
         #expect(texts == [" A begins", " A again, by its trace id only", " A ends"])
+    }
+
+    /// Root reads everything, so an unreadable file needs logview to run as another user.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+        "runs logview as nobody through setpriv, which needs root"))
+    func aFileThatCannotBeReadIsReportedAndFollowedOnceItCanBe() throws {
+        let dir = try TemporaryDirectory("follow-unreadable")
+        defer { dir.remove() }
+        let log = dir.file("app.log")
+        try Self.springLine(1, "one").write(toFile: log, atomically: false, encoding: .utf8)
+        chmod(log, 0o644)
+        let run = try FollowRun([log], in: dir, asUser: 65534)
+        try run.waitForMessages("the first line") { $0.count == 1 }
+        // Rotated, and the new file is created readable by its owner only.
+        guard rename(log, log + ".1") == 0 else { throw HarnessError("rename failed") }
+        let fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw HarnessError("create failed") }
+        let text = Array(Self.springLine(2, "two").utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        try waitUntil("the warning", process: run.process) { run.stderr.contains("cannot read") }
+        chmod(log, 0o644)
+        try run.waitForMessages("the line of the now readable file") { $0.count == 2 }
+        #expect(run.stop() == 0)
+        #expect(run.entries().map(\.line) == [1, 1])
+        #expect(run.stderr == "logview: cannot read \(log): Permission denied; following it again when it is readable\n"
+            + "logview: \(log) is readable again; following it\n")
     }
 }
