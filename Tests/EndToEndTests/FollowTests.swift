@@ -320,4 +320,64 @@ final class AppendingWriter {
         #expect(run.stderr == "logview: cannot read \(log): Permission denied; following it again when it is readable\n"
             + "logview: \(log) is readable again; following it\n")
     }
+
+    /// Whether a small tmpfs can be mounted here (root in a container that allows it).
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0, let dir = try? TemporaryDirectory("follow-mount-probe") else { return false }
+        defer { dir.remove() }
+        let ok = ChildProcess.runQuietly(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir.path])
+        if ok { _ = ChildProcess.runQuietly(["/bin/umount", dir.path]) }
+        return ok
+    }()
+
+    @Test(.enabled(if: canMountTmpfs, "mounts a 64 KiB tmpfs, which needs root and a kernel that allows it"))
+    func aFullFilesystemIsReportedAndFollowingGoesOn() throws {
+        let dir = try TemporaryDirectory("follow-full")
+        defer { dir.remove() }
+        let fs = try dir.directory("fs")
+        guard ChildProcess.runQuietly(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", fs]) else {
+            throw HarnessError("mount tmpfs on \(fs) failed")
+        }
+        defer { _ = ChildProcess.runQuietly(["/bin/umount", fs]) }
+        let log = fs + "/app.log"
+        let w = try AppendingWriter(log)
+        w.write(Self.springLine(1, "one"))
+        let run = try FollowRun([log], in: dir)
+        defer { _ = run.stop() }  // before the unmount, also when the test fails
+        try run.waitForMessages("the first line") { $0.count == 1 }
+        // Fill the filesystem with another file, then log one more line (its write may fail).
+        let filler = AppendingWriter.fill(fs + "/filler")
+        w.write(Self.springLine(2, "two"))
+        try waitUntil("the full-filesystem warning", process: run.process) { run.stderr.contains("is full") }
+        unlink(filler)
+        w.write(Self.springLine(3, "three"))
+        try run.waitForMessages("the line after space came back") { $0.contains { $0.hasSuffix("three") } }
+        try waitUntil("the all-clear", process: run.process) { run.stderr.contains("has space again") }
+        #expect(run.stop() == 0)
+        #expect(run.stderr == "logview: the filesystem holding \(log) is full: the service cannot write new lines until space is freed\n"
+            + "logview: the filesystem holding \(log) has space again\n")
+        #expect(run.messages().first == "INFO 4242 --- [main] c.e.Follow : one")
+        #expect(run.messages().last == "INFO 4242 --- [main] c.e.Follow : three")
+    }
+}
+
+extension AppendingWriter {
+    /// Writes zeros to `path` until its filesystem is full; returns the path.
+    static func fill(_ path: String) -> String {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let zeros = [UInt8](repeating: 0x41, count: 4096)
+        while fd >= 0, zeros.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) > 0 {}
+        close(fd)
+        return path
+    }
+}
+
+extension ChildProcess {
+    /// Runs a short system command (mount, umount); true when it exits 0.
+    static func runQuietly(_ command: [String]) -> Bool {
+        guard let scratch = try? TemporaryDirectory("cmd") else { return false }
+        defer { scratch.remove() }
+        return (try? run(name: "system-command", command: command, environment: childEnvironment(), scratch: scratch.path,
+            timeout: .seconds(20)))?.status == 0
+    }
 }

@@ -53,6 +53,8 @@ final class FollowedFile {
     private var reportedUnreadable: String?
     private var reportedFull = false
     private var lastSpaceCheck: Int64?
+    /// A pump was too soon after the last space check: check once more when its second is over.
+    private var spaceCheckDue = false
     /// True when the last pump stopped at `maximumBatch` with more to read.
     private(set) var hasMore = false
     let partialLineGrace: Int64
@@ -151,6 +153,7 @@ final class FollowedFile {
         var d: Int64?
         func consider(_ t: Int64) { d = min(d ?? t, max(0, t)) }
         if hasMore { consider(0) }
+        if spaceCheckDue, let last = lastSpaceCheck { consider(last + 1_000 - now) }
         if let since = current?.partialSince { consider(since + partialLineGrace - now) }
         for r in retiring { consider(r.retiredAt + FollowedFile.retiringLimit - now) }
         if let m = missingSince {
@@ -317,8 +320,13 @@ final class FollowedFile {
     /// Warns once when the file's filesystem has no space left (the writer's lines are being lost),
     /// and again when space is back. Checked at most once a second, only when pumped.
     private func checkSpace(now: Int64, problems: inout [String]) {
-        guard let c = current, lastSpaceCheck.map({ now - $0 >= 1_000 }) ?? true else { return }
+        guard let c = current else { return }
+        guard lastSpaceCheck.map({ now - $0 >= 1_000 }) ?? true else {
+            spaceCheckDue = true
+            return
+        }
         lastSpaceCheck = now
+        spaceCheckDue = false
         var vfs = statvfs()
         guard fstatvfs(c.descriptor, &vfs) == 0 else { return }
         let full = vfs.f_bavail == 0 && vfs.f_blocks > 0
