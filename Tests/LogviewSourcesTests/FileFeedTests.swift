@@ -55,6 +55,10 @@ import Testing
         let added = feed.pump(into: tl)
         #expect(added.map { text(tl, $0) } == [Self.line(3, "three"), Self.line(4, "four")].map { String($0.dropLast()) })
         #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [3, 4])
+        // Only the filesystem check, skipped within a second of the last, is still due.
+        #expect(feed.deadline == 1_000)
+        clock.now += 1_000
+        #expect(feed.pump(into: tl).isEmpty)
         #expect(feed.deadline == nil)
         #expect(feed.takeProblems() == [])
     }

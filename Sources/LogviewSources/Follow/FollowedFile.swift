@@ -118,6 +118,8 @@ final class FollowedFile {
         if !retiring.isEmpty {
             for i in retiring.indices {
                 restartIfTruncated(&retiring[i])
+                batches += pendingFlushed
+                pendingFlushed = []
                 read(&retiring[i], into: &batches, now: now)
             }
             let successorHasContent = current.map { $0.offset > 0 || FollowedFile.size($0.descriptor) > 0 } ?? false
@@ -186,7 +188,13 @@ final class FollowedFile {
         missingSince = nil
         reportedMissing = false
         let identity = FileIdentity(st)
-        if let c = current, c.identity == identity { return }
+        if let c = current, c.identity == identity {
+            if reportedUnreadable != nil {
+                problems.append("\(path) is readable again; following it")
+                reportedUnreadable = nil
+            }
+            return
+        }
         guard source != nil else { return }  // a pending file is opened by the loader
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         if fd < 0 {
@@ -210,7 +218,6 @@ final class FollowedFile {
         }
         current = OpenFile(descriptor: fd, identity: FileIdentity(opened), offset: 0, nextLine: 1, partial: [],
             partialSince: nil, tail: [])
-        _ = problems
     }
 
     /// copytruncate: the file shrank below the offset, or the bytes before the offset changed. The
