@@ -29,13 +29,25 @@ public enum FileReader {
 
     /// The file's bytes and modification time.
     public static func read(_ path: String) throws(Error) -> (SegmentBytes, Timestamp) {
+        let fd = try openReadOnly(path)
+        defer { close(fd) }
+        let (buffer, used, st) = try readToEnd(fd, path: path)
+        return (wrap(buffer, count: used), modified(st))
+    }
+
+    /// Opens a log read-only (no controlling terminal, closed on exec).
+    static func openReadOnly(_ path: String) throws(Error) -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         if fd < 0 { throw error(errno, path) }
-        defer { close(fd) }
+        return fd
+    }
+
+    /// Reads `fd` from offset 0 to EOF into a buffer the caller owns (`wrap` it); also returns the
+    /// file's `stat` (its identity, for following).
+    static func readToEnd(_ fd: Int32, path: String) throws(Error) -> (UnsafeMutableRawBufferPointer, Int, stat) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw error(errno, path) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path) }
-        let modified = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
         // A log can grow while it is read: read until EOF, growing the buffer, not just st_size.
         var capacity = max(Int(st.st_size) + 1, 64 * 1024)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
@@ -58,10 +70,18 @@ public enum FileReader {
             if n == 0 { break }
             used += n
         }
-        let data = SegmentBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used])) { b in
+        return (buffer, used, st)
+    }
+
+    /// The first `count` bytes of a buffer from `readToEnd` as segment bytes that free it.
+    static func wrap(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> SegmentBytes {
+        SegmentBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { b in
             UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate()
         }
-        return (data, modified)
+    }
+
+    static func modified(_ st: stat) -> Timestamp {
+        Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
     }
 
     static func error(_ code: Int32, _ path: String) -> Error {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import LogviewCore
 
@@ -40,6 +43,9 @@ public struct LoadSettings: Sendable {
     public var formats: [String: String] = [:]
     public var nginxLogFormat: String?
     public var postgresLinePrefix: String?
+    /// Read each live file up to its last whole line and keep it open for following (`followPoints`);
+    /// a set with no content yet is left out (the follower adds it when lines arrive).
+    public var follow = false
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -61,6 +67,8 @@ public enum SourceLoader {
     public struct Result: Sendable {
         public var sources: [SourceIndex]
         public var problems: [SourceProblem]
+        /// With `LoadSettings.follow`: where following each source's live file starts, parallel to `sources`.
+        public var followPoints: [FollowPoint?] = []
     }
 
     struct Job: Sendable {
@@ -89,8 +97,8 @@ public enum SourceLoader {
                 jobs.append(Job(spec: spec, set: RotatedFileSet(base: spec.path, paths: [spec.path])))
             }
         }
-        let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem])>.allocate(capacity: jobs.count)
-        outcomes.initialize(repeating: (nil, []))
+        let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem], FollowPoint?)>.allocate(capacity: jobs.count)
+        outcomes.initialize(repeating: (nil, [], nil))
         defer {
             outcomes.deinitialize()
             outcomes.deallocate()
@@ -101,21 +109,43 @@ public enum SourceLoader {
             slots.buffer[i] = loadSet(frozen[i], settings: settings)
         }
         var sources: [SourceIndex] = []
-        for (source, p) in outcomes {
+        var points: [FollowPoint?] = []
+        for (source, p, point) in outcomes {
             problems += p
-            if let source { sources.append(source) }
+            if let source {
+                sources.append(source)
+                points.append(point)
+            }
         }
-        return Result(sources: sources, problems: problems)
+        return Result(sources: sources, problems: problems, followPoints: points)
     }
 
-    static func loadSet(_ job: Job, settings: LoadSettings) -> (SourceIndex?, [SourceProblem]) {
+    /// Loads one rotated set as one source (a file that appeared while following).
+    public static func load(set: RotatedFileSet, name: String?, settings: LoadSettings)
+        -> (SourceIndex?, [SourceProblem], FollowPoint?)
+    {
+        loadSet(Job(spec: SourceSpec(name: name, path: set.base), set: set), settings: settings)
+    }
+
+    static func loadSet(_ job: Job, settings: LoadSettings) -> (SourceIndex?, [SourceProblem], FollowPoint?) {
         var problems: [SourceProblem] = []
         var segments: [Segment] = []
         let label = job.name ?? job.set.base
+        var point: FollowPoint?
         for path in job.set.paths {
             do {
-                let (data, modified) = try FileReader.read(path)
+                let data: SegmentBytes, modified: Timestamp
+                if settings.follow, path == job.set.base, !path.hasSuffix(".gz") {
+                    let followed = try FileReader.readForFollowing(path)
+                    (data, modified, point) = (followed.0, followed.1, followed.2)
+                } else {
+                    (data, modified) = try FileReader.read(path)
+                }
                 if Gzip.isGzip(data.bytes) {
+                    if let p = point, p.path == path {  // a compressed file is not followed
+                        close(p.descriptor)
+                        point = nil
+                    }
                     // A damaged or still-growing .gz keeps what decodes, with a warning.
                     let (plain, error) = Gzip.decompressPartial(data.bytes)
                     if let error { problems.append(SourceProblem(source: label, message: "\(path): \(error)")) }
@@ -127,7 +157,12 @@ public enum SourceLoader {
                 problems.append(SourceProblem(source: label, message: error.description))
             }
         }
-        guard !segments.isEmpty else { return (nil, problems) }
+        if settings.follow, segments.allSatisfy({ $0.data.count == 0 }) {
+            // Nothing to detect a format from yet: the follower adds the source when lines arrive.
+            if let point { close(point.descriptor) }
+            return (nil, problems, nil)
+        }
+        guard !segments.isEmpty else { return (nil, problems, nil) }
         // Sample the newest file with content: it shows the format the service writes now.
         let sample = segments.last { $0.data.count > 0 } ?? segments[segments.count - 1]
         var options = FormatOptions(
@@ -141,7 +176,8 @@ public enum SourceLoader {
                 problems.append(SourceProblem(
                     source: label,
                     message: "unknown format '\(forced)'; known: \(FormatRegistry.names.joined(separator: ", "))"))
-                return (nil, problems)
+                if let point { close(point.descriptor) }
+                return (nil, problems, nil)
             }
             chosen = .init(format: f, options: options)
         } else if let (best, _) = FormatDetector.detect(sample.data.bytes, among: FormatRegistry.candidates(for: options)) {
@@ -155,10 +191,11 @@ public enum SourceLoader {
         do {
             let index = try SourceIndexer.index(
                 name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset)
-            return (index, problems)
+            return (index, problems, point)
         } catch {
             problems.append(SourceProblem(source: name, message: "\(error)"))
-            return (nil, problems)
+            if let point { close(point.descriptor) }
+            return (nil, problems, nil)
         }
     }
 

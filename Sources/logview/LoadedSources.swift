@@ -10,7 +10,14 @@ struct LoadedSources {
     var specs: [SourceSpec]
     var settings: LoadSettings
     var loaded: SourceLoader.Result
+    /// Journal feeds opened at the journal's tail (only when following).
+    var journalFeeds: [JournalFeed] = []
 
     /// Sources that could not be read (each one line for stderr).
     var problems: [SourceProblem] { loaded.problems }
+
+    /// The live feeds that follow every source: the files (by name, through rotation) and the journal.
+    func feeds() -> [any LiveFeed] {
+        [FileFeed(specs: specs, loaded: loaded, settings: settings)] + journalFeeds.map { $0 as any LiveFeed }
+    }
 }

@@ -79,6 +79,8 @@ struct Logview: ParsableCommand {
 
     @OptionGroup(title: "Journal") var journal: JournalOptions
 
+    @OptionGroup(title: "Follow") var follow: FollowOptions
+
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 

@@ -27,7 +27,12 @@ struct PrintCommand {
             writer.write(ref, to: &out.bytes)
             if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
         }
-        _ = out.flush()
+        guard out.flush() else { return 0 }
+        if options.follow.follow {
+            let printer = FollowPrinter(timeline: timeline, feeds: load.feeds(), query: load.query, writer: writer,
+                reorderWindow: try options.follow.reorderWindowMilliseconds(), clock: FileFeed.monotonicMilliseconds)
+            guard printer.run(out: &out, printed: selected) else { return 0 }
+        }
         return load.problems.isEmpty ? 0 : 1
     }
 
@@ -55,6 +60,7 @@ struct PrintCommand {
         }
         settings.nginxLogFormat = options.nginxLogFormat
         settings.postgresLinePrefix = options.pgLinePrefix
+        settings.follow = options.follow.follow
 
         var specs: [SourceSpec] = []
         var demoFiles: DemoCorpus.Written? = nil
@@ -94,17 +100,19 @@ struct PrintCommand {
                 "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
         let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
+        _ = try options.follow.reorderWindowMilliseconds()  // a bad --reorder-window fails before anything loads
 
         var loaded = SourceLoader.load(specs, settings: settings)
         if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
-        let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until)
+        let journal = JournalLoader.load(
+            journalSpecs, since: query.since, until: query.until, follow: options.follow.follow)
         loaded.sources += journal.sources
         loaded.problems += journal.problems
         for n in journal.notices { Stderr.line("logview: \(n)") }
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
-            specs: specs, settings: settings, loaded: loaded)
+            specs: specs, settings: settings, loaded: loaded, journalFeeds: journal.feeds)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

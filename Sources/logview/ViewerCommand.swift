@@ -53,8 +53,9 @@ struct ViewerCommand {
             app.show(message: "\(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), isError: true)
         }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
-        // Live feeds (follow mode) plug in here: `feeds: [FileFeed(...)]` built from `load`.
-        var loop = Viewer(app: app, backend: backend, signals: signals, feeds: [], renderLog: log)
+        // With -f the files and the journal are followed; new entries join the timeline live.
+        let feeds = options.follow.follow ? load.feeds() : []
+        var loop = Viewer(app: app, backend: backend, signals: signals, feeds: feeds, renderLog: log)
         let status = loop.run()
         backend.close()
         if status != 0 { return status }

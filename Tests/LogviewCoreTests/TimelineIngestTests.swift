@@ -27,15 +27,32 @@ import Testing
         #expect(a.timeOrder == [0, 2, 1])
     }
 
-    @Test func continuationArrivingAfterItsEntryWasFlushedIsKeptAsItsOwnEntry() throws {
+    @Test func continuationArrivingInALaterBatchExtendsItsEntry() throws {
         let a = try Fixture.source("a", "@10 ERROR boom\n")
         let tl = Timeline(sources: [a])
-        let seg = Segment(path: "/logs/a.log", data: SegmentBytes(copying: Array("\tat x.y(Z.java:1)\n".utf8)),
+        let gen = tl.generation
+        let seg = Segment(path: "/logs/a.log", data: SegmentBytes(copying: Array("\tat x.y(Z.java:1) id=r9\n\tat q\n@20 INFO next\n".utf8)),
             modified: Timestamp(nanoseconds: 10))
-        tl.ingest(source: 0, segment: seg, firstLine: 2)
-        #expect(a.entries.timestamps == [10, 10])
-        #expect(a.entries.lines == [1, 2])
-        #expect(a.entries.level(1) == .unknown)
+        let added = tl.ingest(source: 0, segment: seg, firstLine: 2)
+        #expect(added == [EntryRef(source: 0, entry: 1)])
+        #expect(tl.extendedEntry == EntryRef(source: 0, entry: 0))
+        #expect(tl.generation == gen + 2)
+        #expect(a.entries.timestamps == [10, 20])
+        #expect(a.entries.lines == [1, 4])
+        #expect(a.entries.lineCounts == [3, 1])
+        #expect(a.withBytes(of: 0) { String(decoding: $0, as: UTF8.self) } == "@10 ERROR boom\n\tat x.y(Z.java:1) id=r9\n\tat q")
+        #expect(a.withBytes(of: 1) { String(decoding: $0, as: UTF8.self) } == "@20 INFO next")
+        #expect(a.path(of: 0) == "/logs/a.log")
+        // The id on the continuation line reaches the correlation index.
+        var q = Query()
+        q.requestIDs = ["r9"]
+        #expect(tl.select(q) == [EntryRef(source: 0, entry: 0)])
+        // A batch that starts with a new entry leaves the previous one alone.
+        tl.ingest(source: 0, segment: Fixture.segment("@30 INFO last\n"), firstLine: 5)
+        #expect(tl.extendedEntry == nil)
+        #expect(a.entries.lineCounts == [3, 1, 1])
+        #expect(a.withBytes(of: 1) { String(decoding: $0, as: UTF8.self) } == "@20 INFO next")
+        #expect(a.withBytes(of: 2) { String(decoding: $0, as: UTF8.self) } == "@30 INFO last")
     }
 
     @Test func sessionEntriesLinkOnceTheRequestSpanArrives() throws {

@@ -61,6 +61,13 @@ public struct EntryColumns: Sendable {
         lineCounts[n] += 1
     }
 
+    /// Re-points the last entry at a copy of its bytes at `offset` of segment `segment`.
+    mutating func moveLast(toSegment segment: Int, offset: Int64) {
+        let n = timestamps.count - 1
+        segments[n] = UInt32(truncatingIfNeeded: segment)
+        offsets[n] = offset
+    }
+
     mutating func setTimestamp(_ i: Int, _ t: Int64) { timestamps[i] = t }
 
     mutating func remapKeys(_ map: [UInt32]) {

@@ -32,16 +32,21 @@ public enum SourceIndexer {
 
     /// Scans one segment. `firstLine` numbers its first line (segments read live continue their
     /// file's numbering); an orphan at the top is dated like the entry after it, else `segment.modified`.
+    /// With `resumeAt > 0` the segment's bytes before `resumeAt` are a copy of the last entry of
+    /// `columns` (then a newline): scanning starts at `resumeAt`, and continuation lines at the top
+    /// extend that entry, which is moved onto this segment (live ingestion of a split entry).
     static func scan(_ segment: Segment, number: Int, parser: any LineParser, columns: inout EntryColumns,
-        ids: inout IDTable, firstLine: Int = 1)
+        ids: inout IDTable, firstLine: Int = 1, resumeAt: Int = 0)
     {
         let bytes = segment.data.bytes
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        guard let base = bytes.baseAddress, bytes.count > resumeAt else { return }
         let firstEntry = columns.count
         var orphanIndex: Int? = nil
         var open = false
         var openStart = 0
-        var pos = 0
+        var pos = resumeAt
+        // The copied last entry stays open until a line starts a new entry.
+        var resumable = resumeAt > 0 && columns.count > 0
         var lineNumber = firstLine - 1
         while pos < bytes.count {
             let nl: Int
@@ -58,6 +63,14 @@ public enum SourceIndexer {
             let line = bytes.slice(skip, end)
             var facts = LineFacts()
             let kind = parser.scan(line, into: &facts)
+            if resumable {
+                resumable = false
+                if kind != .start {
+                    columns.moveLast(toSegment: number, offset: 0)
+                    open = true
+                    openStart = 0
+                }
+            }
             if kind == .start || !open {
                 if kind != .start {
                     facts = LineFacts()  // an orphan: dated below

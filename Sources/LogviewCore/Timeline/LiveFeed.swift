@@ -12,4 +12,12 @@ public protocol LiveFeed: AnyObject {
     func pump(into timeline: Timeline) -> [EntryRef]
     /// One line per problem since the last call (a file vanished, a server closed the stream).
     func takeProblems() -> [String]
+    /// Entries returned by an earlier `pump` that later lines extended (a stack trace split
+    /// across two reads), since the last call; they keep their place in the timeline.
+    func takeExtendedEntries() -> [EntryRef]
+}
+
+extension LiveFeed {
+    /// Feeds whose entries are never extended after delivery (records) have none.
+    public func takeExtendedEntries() -> [EntryRef] { [] }
 }

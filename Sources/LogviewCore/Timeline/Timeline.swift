@@ -13,6 +13,8 @@ public final class Timeline: @unchecked Sendable {
     public private(set) var generation = 0
     /// The lowest position the last `ingest` changed (entries before it kept their positions).
     public private(set) var firstChangedPosition = 0
+    /// The entry the last `ingest` extended with continuation lines (it keeps its place), or nil.
+    public private(set) var extendedEntry: EntryRef?
 
     public init(sources: [SourceIndex]) {
         self.sources = sources
@@ -53,25 +55,55 @@ public final class Timeline: @unchecked Sendable {
     /// an entry until its last line is in), numbered from `firstLine` of their file. Parsing
     /// continues with the source's own parser, so multi-line state carries over. Returns the new
     /// entries in time order. Not thread-safe: call from the thread that owns the timeline.
+    ///
+    /// Continuation lines at the top of `segment` (a stack trace whose first lines came in the
+    /// previous batch) extend the source's last entry in place; `extendedEntry` then names it.
     @discardableResult
     public func ingest(source s: Int, segment: Segment, firstLine: Int) -> [EntryRef] {
         let src = sources[s]
         let before = src.entries.count
         let lastTime = src.entries.timestamps.last
-        correlation.withIDs { ids in
-            SourceIndexer.scan(segment, number: src.segments.count, parser: src.parser, columns: &src.entries,
-                ids: &ids, firstLine: firstLine)
+        extendedEntry = nil
+        // Prefix a copy of the last entry so continuation lines can join it (entries are contiguous).
+        var scanned = segment
+        var resumeAt = 0
+        if before > 0, segment.data.count > 0 {
+            scanned = src.withBytes(of: before - 1) { last in
+                let total = last.count + 1 + segment.data.count
+                let p = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
+                if last.count > 0 { p.baseAddress!.copyMemory(from: last.baseAddress!, byteCount: last.count) }
+                p[last.count] = 0x0A
+                (p.baseAddress! + last.count + 1).copyMemory(from: segment.data.bytes.baseAddress!, byteCount: segment.data.count)
+                let data = SegmentBytes(bytes: UnsafeRawBufferPointer(p)) { b in UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate() }
+                return Segment(path: segment.path, data: data, modified: segment.modified)
+            }
+            resumeAt = Int(src.entries.lengths[before - 1]) + 1
         }
-        src.segments.append(segment)
+        let lastLines = before > 0 ? src.entries.lineCounts[before - 1] : 0
+        let lastKeys = before > 0 ? src.entries.keys(of: before - 1).count : 0
+        correlation.withIDs { ids in
+            SourceIndexer.scan(scanned, number: src.segments.count, parser: src.parser, columns: &src.entries,
+                ids: &ids, firstLine: firstLine, resumeAt: resumeAt)
+        }
+        src.segments.append(scanned)
+        var correlated = before..<src.entries.count
+        if before > 0, src.entries.lineCounts[before - 1] != lastLines {
+            extendedEntry = EntryRef(source: s, entry: before - 1)
+            generation += 1
+            if src.entries.keys(of: before - 1).count != lastKeys { correlated = before - 1..<src.entries.count }
+        }
         let range = before..<src.entries.count
-        guard !range.isEmpty else { return [] }
+        guard !range.isEmpty else {
+            if correlated.count > 0 { correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 }) }
+            return []
+        }
         for i in range where src.entries.precision(i) > src.finestPrecision { src.finestPrecision = src.entries.precision(i) }
         // Keep the source's time order: extend it, or rebuild it when a line went back in time.
         var ordered = src.timeOrder == nil
         if ordered, let last = lastTime, src.entries.timestamps[before] < last { ordered = false }
         if ordered { for i in range.dropFirst() where src.entries.timestamps[i] < src.entries.timestamps[i - 1] { ordered = false; break } }
         if !ordered { src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps) }
-        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? range : 0..<0 })
+        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 })
         var refs = range.map { EntryRef(source: s, entry: $0) }
         sortInTimeOrder(&refs)
         firstChangedPosition = order.count

@@ -1,0 +1,115 @@
+import Foundation
+import LogviewCore
+import LogviewSources
+import Testing
+
+/// The file follower against real files, pumped by hand with a test clock (no waiting on time).
+@Suite struct FileFeedTests {
+    /// A clock the test moves.
+    final class TestClock: @unchecked Sendable {
+        var now: Int64 = 1_000
+        func read() -> Int64 { now }
+    }
+
+    static func line(_ s: Int, _ text: String) -> String {
+        "2026-01-30T14:02:\(String(format: "%02d", s)).000Z  INFO 4242 --- [main] c.e.Feed : \(text)\n"
+    }
+
+    func append(_ path: String, _ text: String) throws {
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        h.seekToEndOfFile()
+        h.write(Data(text.utf8))
+        try h.close()
+    }
+
+    func follow(_ paths: [String], clock: TestClock) -> (Timeline, FileFeed, SourceLoader.Result) {
+        var settings = LoadSettings(defaultZone: .utc)
+        settings.follow = true
+        let specs = paths.map { SourceSpec(path: $0) }
+        let loaded = SourceLoader.load(specs, settings: settings)
+        let timeline = Timeline(sources: loaded.sources)
+        let feed = FileFeed(specs: specs, loaded: loaded, settings: settings, partialLineGrace: 500, clock: clock.read)
+        return (timeline, feed, loaded)
+    }
+
+    func text(_ tl: Timeline, _ ref: EntryRef) -> String {
+        tl.sources[ref.source].withBytes(of: ref.entry) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func loadingForFollowStopsAtTheLastWholeLineAndFollowingGoesOnFromThere() throws {
+        let dir = try TempDir()
+        let whole = Self.line(1, "one") + Self.line(2, "two")
+        let partial = String(Self.line(3, "three").prefix(20))
+        let path = try dir.write("app.log", whole + partial)
+        let clock = TestClock()
+        let (tl, feed, loaded) = follow([path], clock: clock)
+        #expect(loaded.sources.map(\.entries.count) == [2])
+        let point = try #require(loaded.followPoints.first ?? nil)
+        #expect(point.offset == Int64(whole.utf8.count + partial.utf8.count))
+        #expect(point.nextLine == 3)
+        #expect(point.partial == Array(partial.utf8))
+        // The first pump finds nothing new; the held part waits for its newline.
+        #expect(feed.pump(into: tl).isEmpty)
+        #expect(feed.deadline == 500)
+        try append(path, String(Self.line(3, "three").dropFirst(20)) + Self.line(4, "four"))
+        let added = feed.pump(into: tl)
+        #expect(added.map { text(tl, $0) } == [Self.line(3, "three"), Self.line(4, "four")].map { String($0.dropLast()) })
+        #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [3, 4])
+        // Only the filesystem check, skipped within a second of the last, is still due.
+        #expect(feed.deadline == 1_000)
+        clock.now += 1_000
+        #expect(feed.pump(into: tl).isEmpty)
+        #expect(feed.deadline == nil)
+        #expect(feed.takeProblems() == [])
+    }
+
+    @Test func aLineWithoutNewlineIsShownOnceTheGracePeriodIsOver() throws {
+        let dir = try TempDir()
+        let path = try dir.write("app.log", Self.line(1, "one"))
+        let clock = TestClock()
+        let (tl, feed, _) = follow([path], clock: clock)
+        _ = feed.pump(into: tl)
+        try append(path, String(Self.line(2, "no newline").dropLast()))
+        #expect(feed.pump(into: tl).isEmpty)
+        clock.now += 499
+        #expect(feed.deadline == 1)
+        #expect(feed.pump(into: tl).isEmpty)
+        clock.now += 1
+        let added = feed.pump(into: tl)
+        #expect(added.map { text(tl, $0) } == [String(Self.line(2, "no newline").dropLast())])
+        #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [2])
+    }
+
+    @Test func aStackTraceSplitAcrossReadsExtendsItsEntry() throws {
+        let dir = try TempDir()
+        let path = try dir.write("app.log", Self.line(1, "one"))
+        let clock = TestClock()
+        let (tl, feed, _) = follow([path], clock: clock)
+        _ = feed.pump(into: tl)
+        try append(path, Self.line(2, "boom").replacingOccurrences(of: "INFO", with: "ERROR"))
+        let first = feed.pump(into: tl)
+        #expect(first == [EntryRef(source: 0, entry: 1)])
+        #expect(feed.takeExtendedEntries() == [])
+        try append(path, "java.lang.IllegalStateException: boom\n\tat c.e.Feed.run(Feed.java:7)\n")
+        #expect(feed.pump(into: tl) == [])
+        #expect(feed.takeExtendedEntries() == [EntryRef(source: 0, entry: 1)])
+        #expect(tl.sources[0].entries.lineCounts == [1, 3])
+        #expect(text(tl, EntryRef(source: 0, entry: 1)).hasSuffix("boom\njava.lang.IllegalStateException: boom\n\tat c.e.Feed.run(Feed.java:7)"))
+    }
+
+    @Test func aFileLoadedWithoutFollowingIsFollowedAfterItsLoadedBytes() throws {
+        let dir = try TempDir()
+        let path = try dir.write("app.log", Self.line(1, "one") + Self.line(2, "two"))
+        let settings = LoadSettings(defaultZone: .utc)
+        let specs = [SourceSpec(path: path)]
+        let loaded = SourceLoader.load(specs, settings: settings)
+        #expect(loaded.followPoints.count == 1 && loaded.followPoints[0] == nil)
+        let tl = Timeline(sources: loaded.sources)
+        let clock = TestClock()
+        let feed = FileFeed(specs: specs, loaded: loaded, settings: settings, clock: clock.read)
+        try append(path, Self.line(3, "three"))
+        let added = feed.pump(into: tl)
+        #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [3])
+        #expect(added.map { text(tl, $0) } == [String(Self.line(3, "three").dropLast())])
+    }
+}
