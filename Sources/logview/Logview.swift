@@ -87,6 +87,11 @@ struct Logview: ParsableCommand {
     @Flag(name: [.customLong("list-formats")], help: "List the log formats logview reads.")
     var listFormats = false
 
+    /// Parses a bare journalctl-style `-b` as `-b 0`, then runs as usual.
+    static func main() {
+        main(BareBootFlag.normalized(Array(CommandLine.arguments.dropFirst())))
+    }
+
     mutating func run() throws {
         if listFormats {
             for f in FormatRegistry.all { Swift.print("\(f.name)\t(source name: \(f.defaultSourceName))") }

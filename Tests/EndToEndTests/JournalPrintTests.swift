@@ -66,6 +66,29 @@ struct JournalPrintTests {
         #expect((first["fields"] as? [String: String])?["_PID"] == "4242")
     }
 
+    @Test func bareBootFlagMeansTheLastBootLikeJournalctl() throws {
+        let dir = try TemporaryDirectory("journal-boot")
+        defer { dir.remove() }
+        let file = dir.file("boots.journal")
+        try JournalExport.write([
+            .init(realtime: base + 1, boot: JournalExport.bootA, unit("a.service", 6, "first boot")),
+            .init(realtime: base + 9_000_000, boot: JournalExport.bootB, unit("a.service", 6, "second boot")),
+        ], to: file)
+        func messages(_ arguments: [String]) throws -> [String] {
+            let run = try Logview.run(["--print", "--output", "json"] + arguments, scratch: dir.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try run.entries().map(\.message)
+        }
+        // `-b` followed by a source, at the end, or before another option: the last boot.
+        #expect(try messages(["-b", "journal-file:" + file]) == ["second boot"])
+        #expect(try messages(["journal-file:" + file, "-b"]) == ["second boot"])
+        #expect(try messages(["--boot", "--tz", "UTC", "journal-file:" + file]) == ["second boot"])
+        // With a value it is that boot.
+        #expect(try messages(["-b", "-1", "journal-file:" + file]) == ["first boot"])
+        #expect(try messages(["--boot", JournalExport.bootA, "journal-file:" + file]) == ["first boot"])
+        #expect(try messages(["journal-file:" + file]) == ["first boot", "second boot"])
+    }
+
     @Test func textOutputAndUnitShorthand() throws {
         let dir = try TemporaryDirectory("journal-text")
         defer { dir.remove() }
