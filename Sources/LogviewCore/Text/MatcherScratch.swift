@@ -1,0 +1,58 @@
+/// The mutable working memory of one search: the lazy DFA's state cache and the Pike VM's
+/// thread lists. A scratch is used by one thread at a time (see `ScratchPool`) and kept between
+/// calls, so a warm search allocates nothing.
+final class MatcherScratch {
+    let program: PatternProgram
+    let byteClass: [UInt8]
+    /// Columns per DFA state: one per byte class plus one for the end of the text.
+    let stride: Int
+    let maximumStates: Int
+
+    // Sparse set of instruction numbers, for closures.
+    var sparse: [Int32]
+    var dense: [Int32]
+    var denseCount = 0
+    var stack: [Int32] = []
+
+    // Lazy DFA.
+    var table: [Int32] = []
+    var stateKeys: [[Int32]] = []
+    var stateIDs: [[Int32]: Int32] = [:]
+    var startStates: [Int32] = [-1, -1, -1, -1]
+    var keyBuffer: [Int32] = []
+    /// How often the state cache filled up and was dropped (for tests and tuning).
+    var cacheResets = 0
+
+    // Pike VM: two thread lists (current, next), each a sparse set with the match start per thread.
+    var threadSparse: [[Int32]]
+    var threadPC: [[Int32]]
+    var threadStart: [[Int]]
+    var threadCount = [0, 0]
+    var threadStack: [(Int32, Int)] = []
+
+    init(program: PatternProgram, stateBudgetBytes: Int = 2 << 20) {
+        self.program = program
+        byteClass = program.byteClass
+        stride = program.classCount + 1
+        maximumStates = max(16, stateBudgetBytes / (stride * 4))
+        let n = program.instructions.count
+        sparse = [Int32](repeating: 0, count: n)
+        dense = [Int32](repeating: 0, count: n)
+        threadSparse = [[Int32](repeating: 0, count: n), [Int32](repeating: 0, count: n)]
+        threadPC = [[Int32](repeating: 0, count: n), [Int32](repeating: 0, count: n)]
+        threadStart = [[Int](repeating: 0, count: n), [Int](repeating: 0, count: n)]
+    }
+
+    @inline(__always)
+    func setContains(_ pc: Int32) -> Bool {
+        let i = Int(sparse[Int(pc)])
+        return i < denseCount && dense[i] == pc
+    }
+
+    @inline(__always)
+    func setInsert(_ pc: Int32) {
+        sparse[Int(pc)] = Int32(denseCount)
+        dense[denseCount] = pc
+        denseCount += 1
+    }
+}
