@@ -48,8 +48,3 @@ public struct Pattern: Sendable {
         return pool.withScratch { $0.dfaContainsMatch(in: bytes, from: 0) }
     }
 }
-
-extension Pattern {
-    /// The DFA cache resets seen by an idle scratch (for tests of the cache bound).
-    var debugProgramSize: Int { program.instructions.count }
-}

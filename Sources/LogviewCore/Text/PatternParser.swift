@@ -42,12 +42,10 @@ struct PatternParser {
     private mutating func parseConcatenation() throws(PatternError) -> PatternNode {
         var items: [PatternNode] = []
         while let c = peek, c != "|", c != ")" {
-            let atomColumn = position + 1
             guard let atom = try parseAtom() else { continue }  // an inline flag such as (?i)
             if case .assertion = atom, startsQuantifier() {
                 throw PatternError(.nothingToRepeat, column: position + 1)
             }
-            _ = atomColumn
             let quantified = try parseQuantifier(atom)
             if case .literal(let bytes, let ci) = quantified, case .literal(let previous, let pci)? = items.last,
                 ci == pci
