@@ -1,5 +1,5 @@
-// Times Pattern.matches over every line of the given files, the way a --grep filter calls it
-// (once per entry). run.sh compiles this with the engine's sources (Sources/LogviewCore/Text),
+// Times Pattern.matches (or firstMatch) over every line of the given files, the way a --grep
+// filter calls it (once per entry). run.sh compiles this with the engine's sources (Sources/LogviewCore/Text),
 // optimised, without SwiftPM.
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +28,7 @@ func monotonicNanoseconds() -> UInt64 {
 }
 
 /// Matching lines and the best time of `rounds` passes over `bytes`, line by line.
-func measure(_ pattern: Pattern, _ bytes: [UInt8], rounds: Int) -> (matched: Int, lines: Int, nanoseconds: UInt64) {
+func measure(_ pattern: Pattern, _ bytes: [UInt8], rounds: Int, locate: Bool) -> (matched: Int, lines: Int, nanoseconds: UInt64) {
     bytes.withUnsafeBytes { buffer in
         var best = UInt64.max, matched = 0, lines = 0
         for _ in 0..<rounds {
@@ -39,7 +39,8 @@ func measure(_ pattern: Pattern, _ bytes: [UInt8], rounds: Int) -> (matched: Int
             while at < buffer.count {
                 let end = memchr(buffer.baseAddress! + at, 0x0A, buffer.count - at)
                     .map { buffer.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? buffer.count
-                if pattern.matches(UnsafeRawBufferPointer(rebasing: buffer[at..<end])) { matched += 1 }
+                let line = UnsafeRawBufferPointer(rebasing: buffer[at..<end])
+                if locate ? pattern.firstMatch(in: line) != nil : pattern.matches(line) { matched += 1 }
                 lines += 1
                 at = end + 1
             }
@@ -50,10 +51,13 @@ func measure(_ pattern: Pattern, _ bytes: [UInt8], rounds: Int) -> (matched: Int
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+// --locate: time firstMatch (what highlighting calls) instead of matches (what filters call).
+let locate = arguments.first == "--locate"
+if locate { arguments.removeFirst() }
 let caseInsensitive = arguments.first == "-i"
 if caseInsensitive { arguments.removeFirst() }
 guard arguments.count >= 2 else {
-    print("usage: regex-bench [-i] REGEX FILE...")
+    print("usage: regex-bench [--locate] [-i] REGEX FILE...")
     exit(64)
 }
 let pattern: Pattern
@@ -66,7 +70,7 @@ do {
 var bytes = 0, matched = 0, lines = 0, nanoseconds: UInt64 = 0
 for path in arguments.dropFirst() {
     let data = readFile(path)
-    let r = measure(pattern, data, rounds: 5)
+    let r = measure(pattern, data, rounds: 5, locate: locate)
     bytes += data.count
     matched += r.matched
     lines += r.lines
