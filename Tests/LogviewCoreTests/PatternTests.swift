@@ -337,3 +337,33 @@ struct PatternCase: Sendable, CustomTestStringConvertible {
         hit.withUnsafeBytes { #expect(scratch.dfaContainsMatch(in: $0, from: 0) == (hit[hit.count - 14] == 0x61)) }
     }
 }
+
+@Suite struct PatternLimitTests {
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let deep = String(repeating: "(", count: 300) + "a" + String(repeating: ")", count: 300)
+        #expect(throws: PatternError(.nestedTooDeeply, column: 251)) { try Pattern(deep) }
+        #expect("\(PatternError(.nestedTooDeeply, column: 251))" == "groups nested too deeply (at most 250) at column 251")
+        let allowed = try Pattern(String(repeating: "(", count: 250) + "a+" + String(repeating: ")", count: 250) + "b")
+        Array("xaab".utf8).withUnsafeBytes { #expect(allowed.firstMatch(in: $0) == 1..<4) }
+    }
+
+    /// One Pattern shared by many threads at once: every search gets its own scratch.
+    @Test func concurrentSearchesAgree() async throws {
+        let pattern = try Pattern(#"\b(5\d\d|4\d\d)\b.*ms$"#)
+        let lines = (0..<500).map { i in Array("req \(i) status \(400 + i % 300) took \(i)ms".utf8) }
+        let expected = lines.map { $0.withUnsafeBytes { pattern.firstMatch(in: $0) } }
+        let results = await withTaskGroup(of: [Range<Int>?].self) { group in
+            for _ in 0..<4 {
+                group.addTask { lines.map { $0.withUnsafeBytes { pattern.firstMatch(in: $0) } } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 4)
+        for r in results { #expect(r == expected) }
+        // Statuses 600-699 (lines 200-299) fail unless the request number is 4xx/5xx (never there).
+        #expect(expected.compactMap { $0 }.count == 400)
+        #expect(expected[7] == 13..<25)  // "req 7 status 407 took 7ms"
+        #expect(expected[250] == nil)  // "req 250 status 650 took 250ms"
+        #expect(expected[450] == 4..<29)  // "req 450 status 450 took 450ms": leftmost is the request number
+    }
+}

@@ -18,6 +18,7 @@ public struct PatternError: Error, Equatable, Sendable, CustomStringConvertible 
         case badRepetition(String)
         case repetitionTooLarge(Int)
         case patternTooLarge
+        case nestedTooDeeply
     }
 
     public let problem: Problem
@@ -49,6 +50,7 @@ public struct PatternError: Error, Equatable, Sendable, CustomStringConvertible 
         case .badRepetition(let s): what = "bad repetition \(s)"
         case .repetitionTooLarge(let n): what = "repetition count \(n) is too large (at most \(PatternLimits.maximumRepetition))"
         case .patternTooLarge: what = "pattern too large once repetitions are expanded"
+        case .nestedTooDeeply: what = "groups nested too deeply (at most \(PatternLimits.maximumNesting))"
         }
         return "\(what) at column \(column)"
     }
@@ -58,4 +60,6 @@ public struct PatternError: Error, Equatable, Sendable, CustomStringConvertible 
 enum PatternLimits {
     static let maximumRepetition = 1000
     static let maximumInstructions = 200_000
+    /// Parsing and compiling recurse per group level; this keeps the stack small.
+    static let maximumNesting = 250
 }

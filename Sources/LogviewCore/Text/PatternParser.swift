@@ -6,6 +6,7 @@ struct PatternParser {
     private var position = 0
     /// The current `(?i)` state; scoped to the enclosing group.
     private var caseInsensitive: Bool
+    private var depth = 0
 
     static func parse(_ source: String, caseInsensitive: Bool) throws(PatternError) -> PatternNode {
         var parser = PatternParser(scalars: Array(source.unicodeScalars), caseInsensitive: caseInsensitive)
@@ -108,6 +109,9 @@ struct PatternParser {
     private mutating func parseGroup() throws(PatternError) -> PatternNode? {
         let open = position
         position += 1
+        depth += 1
+        defer { depth -= 1 }
+        if depth > PatternLimits.maximumNesting { throw PatternError(.nestedTooDeeply, column: open + 1) }
         let savedCaseInsensitive = caseInsensitive
         if peek == "?" {
             position += 1
