@@ -76,14 +76,15 @@ extension MatcherScratch {
         keyBuffer.removeAll(keepingCapacity: true)
         keyBuffer.append(flags)
         keyBuffer.append(program.searchStart)
-        let (id, _) = stateID(forKeyBuffer: ())
+        let (id, _) = stateForKeyBuffer()
         startStates[Int(flags)] = id
         return id
     }
 
-    /// The state for `keyBuffer` (as its row offset in `table`, saving a multiplication per byte), creating it (and dropping a full cache first) when new.
-    /// Returns whether the cache was dropped.
-    private func stateID(forKeyBuffer: ()) -> (Int32, Bool) {
+    /// The state for `keyBuffer`, creating it (after dropping a full cache) when new, and whether
+    /// the cache was dropped. A state is named by its row offset in `table`, which saves a
+    /// multiplication per byte in the hot loop.
+    private func stateForKeyBuffer() -> (offset: Int32, dropped: Bool) {
         if let id = stateIDs[keyBuffer] { return (id, false) }
         var dropped = false
         if stateKeys.count >= maximumStates {
@@ -167,7 +168,7 @@ extension MatcherScratch {
                 }
                 keyBuffer.removeLast(keyBuffer.count - w)
             }
-            (result, dropped) = stateID(forKeyBuffer: ())
+            (result, dropped) = stateForKeyBuffer()
         }
         if !dropped { table[Int(state) + column] = result }
         return result
