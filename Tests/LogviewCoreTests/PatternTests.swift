@@ -281,6 +281,7 @@ struct PatternCase: Sendable, CustomTestStringConvertible {
         ("(?#c)", "unknown group syntax (?# at column 1"),
         ("a{3,2}", "bad repetition {3,2} at column 2"),
         ("a{1001}", "repetition count 1001 is too large (at most 1000) at column 2"),
+        ("x{2,99999999999}", "repetition count 99999999999 is too large (at most 1000) at column 2"),
         ("(a{1000}){1000}", "pattern too large once repetitions are expanded at column 1"),
     ]
 

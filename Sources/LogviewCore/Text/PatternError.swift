@@ -16,7 +16,7 @@ public struct PatternError: Error, Equatable, Sendable, CustomStringConvertible 
         case unknownGroupSyntax(String)
         case unknownFlag(Character)
         case badRepetition(String)
-        case repetitionTooLarge(Int)
+        case repetitionTooLarge(String)
         case patternTooLarge
         case nestedTooDeeply
     }

@@ -204,8 +204,9 @@ struct PatternParser {
             let body = text.dropFirst().dropLast()
             let parts = body.split(separator: ",", omittingEmptySubsequences: false)
             func count(_ s: Substring) throws(PatternError) -> Int {
-                guard s.count <= 9, let n = Int(s) else { throw PatternError(.repetitionTooLarge(Int.max), column: column) }
-                if n > PatternLimits.maximumRepetition { throw PatternError(.repetitionTooLarge(n), column: column) }
+                guard s.count <= 9, let n = Int(s), n <= PatternLimits.maximumRepetition else {
+                    throw PatternError(.repetitionTooLarge(String(s)), column: column)
+                }
                 return n
             }
             minimum = try count(parts[0])
