@@ -38,6 +38,8 @@ import Glibc
         Case(arguments: ["--grep", #"GET /api/users/\d+ "#], expected: ["access.log:1", "access.log:4"]),
         Case(arguments: ["--grep", #"HTTP/1\.1" 5\d\d "#], expected: ["access.log:4"]),
         Case(arguments: ["--grep", #"^\s+at c\.e\."#], expected: ["backend.log:2"]),
+        Case(arguments: ["--grep", "(?s)Failed to save.*duplicate key"], expected: ["backend.log:2"]),
+        Case(arguments: ["--grep", "Failed to save.*duplicate key"], expected: []),
         Case(arguments: ["--grep", "(?i)failed|slow", "--exclude", #"order \d+$"#], expected: ["backend.log:5"]),
         Case(arguments: ["-i", "--grep", "user [0-9]{2,}$"], expected: ["backend.log:1", "backend.log:6"]),
         Case(arguments: ["--grep", #"\b1234\b"#, "--grep", "Caf.", "--exclude", "GET"], expected: ["backend.log:6"]),

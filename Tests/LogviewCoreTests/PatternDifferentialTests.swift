@@ -18,11 +18,11 @@ import Testing
         mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
     }
 
-    static let atoms = ["a", "b", "é", ".", "[ab]", "[^a]", "\\w", "\\W", "\\s", "\\S", "[é-ü]", "\\d", "[^\\n1]", "A", "ab", "(?i:a)"]
+    static let atoms = ["a", "b", "é", ".", "[ab]", "[^a]", "\\w", "\\W", "\\s", "\\S", "[é-ü]", "\\d", "[^\\n1]", "A", "ab", "(?i:a)", "(?s:.)"]
     static let assertions = ["^", "$", "\\b", "\\B"]
     static let quantifiers = ["", "", "", "*", "+", "?", "{1,2}", "{2}", "{0,2}", "*?", "+?", "??", "{1,3}?"]
     static let textPieces: [[UInt8]] = [
-        [0x61], [0x62], [0x41], [0xC3, 0xA9], [0x0A], [0x20], [0x31], [0xFF], [0xC3], [0x5F], [0xE2, 0x82], [0xC3, 0xBC],
+        [0x61], [0x62], [0x41], [0xC3, 0xA9], [0x0A], [0x20], [0x31], [0xFF], [0xC3], [0x5F], [0xE2, 0x82], [0xC3, 0xBC], [0x0A],
     ]
 
     /// A concatenation whose first item consumes at least one character, so loops over it never

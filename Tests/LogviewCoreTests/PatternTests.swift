@@ -176,6 +176,13 @@ struct PatternCase: Sendable, CustomTestStringConvertible {
         .init("x((?i)a)b", "xAB", nil),
         .init("(?i)a|b", "B", 0..<1),
         .init("(?i)[a-c]+", "xCaB", 1..<4),
+        .init("(?s)a.c", "a\nc", 0..<3),
+        .init("a(?s:.)c", "a\nc", 0..<3),
+        .init("(?s:a).c", "a\nc", nil),
+        .init("(?s)a(?-s).c", "a\nc", nil),
+        .init("(?s)^.+$", "ab\ncd", 0..<5),
+        .init("(?m)^c", "ab\ncd", 3..<4),
+        .init("(?is)A.B", "a\nb", 0..<3),
     ]
 
     static let caseInsensitiveCases: [PatternCase] = [
@@ -277,7 +284,8 @@ struct PatternCase: Sendable, CustomTestStringConvertible {
         ("(a)\\1", "backreferences are not supported at column 4"),
         ("(?=a)", "lookaround is not supported at column 1"),
         ("x(?<!a)", "lookaround is not supported at column 2"),
-        ("(?s)a", "unsupported flag s (only i) at column 3"),
+        ("(?x)a", "unsupported flag x (use i, s or m) at column 3"),
+        ("(?i-sU)a", "unsupported flag U (use i, s or m) at column 6"),
         ("(?#c)", "unknown group syntax (?# at column 1"),
         ("a{3,2}", "bad repetition {3,2} at column 2"),
         ("a{1001}", "repetition count 1001 is too large (at most 1000) at column 2"),

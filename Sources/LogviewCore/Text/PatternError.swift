@@ -46,7 +46,7 @@ public struct PatternError: Error, Equatable, Sendable, CustomStringConvertible 
         case .backreference: what = "backreferences are not supported"
         case .lookaround: what = "lookaround is not supported"
         case .unknownGroupSyntax(let s): what = "unknown group syntax \(s)"
-        case .unknownFlag(let c): what = "unsupported flag \(c) (only i)"
+        case .unknownFlag(let c): what = "unsupported flag \(c) (use i, s or m)"
         case .badRepetition(let s): what = "bad repetition \(s)"
         case .repetitionTooLarge(let n): what = "repetition count \(n) is too large (at most \(PatternLimits.maximumRepetition))"
         case .patternTooLarge: what = "pattern too large once repetitions are expanded"

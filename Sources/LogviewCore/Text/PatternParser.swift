@@ -6,6 +6,8 @@ struct PatternParser {
     private var position = 0
     /// The current `(?i)` state; scoped to the enclosing group.
     private var caseInsensitive: Bool
+    /// The current `(?s)` state: `.` also matches a newline.
+    private var dotMatchesNewline = false
     private var depth = 0
 
     static func parse(_ source: String, caseInsensitive: Bool) throws(PatternError) -> PatternNode {
@@ -72,7 +74,7 @@ struct PatternParser {
             return try parseGroup()
         case ".":
             position += 1
-            return .characterSet(.newline, negated: true)
+            return .characterSet(dotMatchesNewline ? ScalarSet() : .newline, negated: true)
         case "^":
             position += 1
             return .assertion(.lineStart)
@@ -112,7 +114,7 @@ struct PatternParser {
         depth += 1
         defer { depth -= 1 }
         if depth > PatternLimits.maximumNesting { throw PatternError(.nestedTooDeeply, column: open + 1) }
-        let savedCaseInsensitive = caseInsensitive
+        let savedCaseInsensitive = caseInsensitive, savedDotMatchesNewline = dotMatchesNewline
         if peek == "?" {
             position += 1
             switch peek {
@@ -134,14 +136,16 @@ struct PatternParser {
                 guard peek == close else { throw PatternError(.unterminatedGroup, column: open + 1) }
                 position += 1
             default:
-                // Inline flags: (?i) (?-i) (?i:...) (?-i:...)
+                // Inline flags: (?i) (?-i) (?i:...) (?is-m) ...; m is accepted and changes nothing
+                // because ^ and $ always work per line.
                 var enable = true
                 var sawFlag = false
                 while let f = peek, f != ")", f != ":" {
                     if f == "-" {
                         enable = false
-                    } else if f == "i" {
-                        caseInsensitive = enable
+                    } else if f == "i" || f == "s" || f == "m" {
+                        if f == "i" { caseInsensitive = enable }
+                        if f == "s" { dotMatchesNewline = enable }
                         sawFlag = true
                     } else if f.properties.isAlphabetic {
                         throw PatternError(.unknownFlag(Character(f)), column: position + 1)
@@ -162,6 +166,7 @@ struct PatternParser {
         guard peek == ")" else { throw PatternError(.unterminatedGroup, column: open + 1) }
         position += 1
         caseInsensitive = savedCaseInsensitive
+        dotMatchesNewline = savedDotMatchesNewline
         return inner
     }
 
