@@ -287,6 +287,7 @@ struct PatternCase: Sendable, CustomTestStringConvertible {
         ("(?x)a", "unsupported flag x (use i, s or m) at column 3"),
         ("(?i-sU)a", "unsupported flag U (use i, s or m) at column 6"),
         ("(?#c)", "unknown group syntax (?# at column 1"),
+        ("(?Px)", "unknown group syntax (?Px at column 1"),
         ("a{3,2}", "bad repetition {3,2} at column 2"),
         ("a{1001}", "repetition count 1001 is too large (at most 1000) at column 2"),
         ("x{2,99999999999}", "repetition count 99999999999 is too large (at most 1000) at column 2"),

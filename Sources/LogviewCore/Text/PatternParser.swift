@@ -27,6 +27,11 @@ struct PatternParser {
 
     // MARK: structure
 
+    /// The pattern text from `first` through `last` (clamped to the end), for error messages.
+    private func text(_ first: Int, _ last: Int) -> String {
+        String(String.UnicodeScalarView(scalars[first...min(last, scalars.count - 1)]))
+    }
+
     private var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
     private func peek(at offset: Int) -> Unicode.Scalar? {
@@ -129,7 +134,7 @@ struct PatternParser {
                 if peek == "P" { position += 1 }
                 let close: Unicode.Scalar = peek == "'" ? "'" : ">"
                 guard peek == "<" || peek == "'" else {
-                    throw PatternError(.unknownGroupSyntax(String(scalars[open..<min(position + 1, scalars.count)].map(Character.init))), column: open + 1)
+                    throw PatternError(.unknownGroupSyntax(text(open, position)), column: open + 1)
                 }
                 position += 1
                 while let n = peek, n != close { position += 1 }
@@ -150,13 +155,13 @@ struct PatternParser {
                     } else if f.properties.isAlphabetic {
                         throw PatternError(.unknownFlag(Character(f)), column: position + 1)
                     } else {
-                        throw PatternError(.unknownGroupSyntax(String(String.UnicodeScalarView(scalars[open...position]))), column: open + 1)
+                        throw PatternError(.unknownGroupSyntax(text(open, position)), column: open + 1)
                     }
                     position += 1
                 }
                 guard let end = peek else { throw PatternError(.unterminatedGroup, column: open + 1) }
                 if !sawFlag && enable {
-                    throw PatternError(.unknownGroupSyntax(String(String.UnicodeScalarView(scalars[open...position]))), column: open + 1)
+                    throw PatternError(.unknownGroupSyntax(text(open, position)), column: open + 1)
                 }
                 position += 1
                 if end == ")" { return nil }  // applies to the rest of the enclosing group
@@ -366,7 +371,7 @@ struct PatternParser {
             let high: UInt32
             if after == "\\" {
                 guard case .scalar(let s) = try readEscape(inBracket: true) else {
-                    throw PatternError(.badRange(Self.show(low), "\\" + String(Character(scalars[position - 1]))), column: startColumn)
+                    throw PatternError(.badRange(Self.show(low), text(position - 2, position - 1)), column: startColumn)
                 }
                 high = s
             } else if after == "[" && peek(at: 1) == ":" {
@@ -375,7 +380,9 @@ struct PatternParser {
                 high = after.value
                 position += 1
             }
-            guard low <= high else { throw PatternError(.badRange(Self.show(low), Self.show(high)), column: startColumn) }
+            guard low <= high else {
+                throw PatternError(.badRange(Self.show(low), Self.show(high)), column: startColumn)
+            }
             set.insert(low...high)
         }
         if caseInsensitive { set = set.addingASCIICaseVariants() }
