@@ -6,7 +6,6 @@
 /// does not allocate: the DFA cache and thread lists live in a pool of scratch buffers.
 public struct Pattern: Sendable {
     public let source: String
-    private let program: PatternProgram
     private let pool: ScratchPool
     /// Set when the whole pattern is one literal byte string: the search is a substring search.
     private let exactLiteral: LiteralSearcher?
@@ -17,8 +16,7 @@ public struct Pattern: Sendable {
     public init(_ source: String, caseInsensitive: Bool = false) throws {
         self.source = source
         let node = try PatternParser.parse(source, caseInsensitive: caseInsensitive)
-        program = try PatternCompiler.compile(node)
-        pool = ScratchPool(program: program)
+        pool = ScratchPool(program: try PatternCompiler.compile(node))
         let facts = LiteralFacts.of(node)
         exactLiteral = facts.exact.map(LiteralSearcher.init)
         requiredLiteral = facts.required.isEmpty ? nil : LiteralSearcher(facts.required)
@@ -26,7 +24,9 @@ public struct Pattern: Sendable {
 
     /// The leftmost-first match starting at or after `from`, as byte offsets into `bytes`.
     ///
-    /// `^`, `$` and `\b` still look at the byte before `from`. Linear time; no allocation once warm.
+    /// `^`, `$` and `\b` still look at the byte before `from`; `from` is taken to be a character
+    /// boundary (after an empty match, step past a whole UTF-8 sequence). Linear time; no
+    /// allocation once warm.
     public func firstMatch(in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Range<Int>? {
         guard from >= 0, from <= bytes.count else { return nil }
         if let exactLiteral {
