@@ -18,22 +18,32 @@ extension MatcherScratch {
     func dfaContainsMatch(in bytes: UnsafeRawBufferPointer, from: Int) -> Bool {
         let n = bytes.count
         guard from <= n else { return false }
+        if !skipPrepared { prepareSkip() }
         var state = startState(flags: flags(before: from, in: bytes))
         var i = from
         let stride = self.stride
         if let base = bytes.baseAddress {
             while i < n {
                 // The hot loop: follow known transitions without touching anything else.
+                let skip = skipState
                 let stoppedAt: (Int, Int32) = table.withUnsafeBufferPointer { t in
                     byteClass.withUnsafeBufferPointer { classes in
+                        skipBytes.withUnsafeBufferPointer { skippable in
                         var i = i, s = state
                         while i < n {
+                            if s == skip {
+                                // Bytes that keep the search where it is need no table lookup, and
+                                // without the lookup's dependency chain this loop runs much faster.
+                                while i < n && skippable[Int(base.load(fromByteOffset: i, as: UInt8.self))] { i &+= 1 }
+                                if i == n { return (i, s) }
+                            }
                             let next = t[Int(s) &+ Int(classes[Int(base.load(fromByteOffset: i, as: UInt8.self))])]
                             if next < 0 { return (i, s) }
                             s = next
                             i &+= 1
                         }
                         return (i, s)
+                        }
                     }
                 }
                 i = stoppedAt.0
@@ -50,6 +60,29 @@ extension MatcherScratch {
         var end = table[Int(state) + stride - 1]
         if end == Self.unknown { end = transition(from: state, column: stride - 1) }
         return end == Self.matched
+    }
+
+    /// Finds the bytes on which the usual search state (after an ordinary byte, nothing partly
+    /// matched) loops back to itself, so the hot loop can skip them. Computed once per cache.
+    private func prepareSkip() {
+        skipPrepared = true
+        skipState = -1
+        let columns = stride - 1
+        // Every transition below may add a state; never let that drop the cache half-way.
+        guard stateKeys.count + columns + 8 < maximumStates else { return }
+        let s = startState(flags: normalised(0))
+        var any = false
+        var skippable = [Bool](repeating: false, count: 256)
+        for column in 0..<columns {
+            var next = table[Int(s) + column]
+            if next == Self.unknown { next = transition(from: s, column: column) }
+            if next == s {
+                any = true
+                for b in 0..<256 where Int(byteClass[b]) == column { skippable[b] = true }
+            }
+        }
+        skipBytes = skippable
+        if any { skipState = s }
     }
 
     private func flags(before position: Int, in bytes: UnsafeRawBufferPointer) -> Int32 {
@@ -92,6 +125,8 @@ extension MatcherScratch {
             stateKeys.removeAll(keepingCapacity: true)
             stateIDs.removeAll(keepingCapacity: true)
             for i in startStates.indices { startStates[i] = -1 }
+            skipState = -1
+            skipPrepared = false
             cacheResets += 1
             dropped = true
         }

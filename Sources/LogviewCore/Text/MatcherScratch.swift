@@ -20,6 +20,10 @@ final class MatcherScratch {
     var stateIDs: [[Int32]: Int32] = [:]
     var startStates: [Int32] = [-1, -1, -1, -1]
     var keyBuffer: [Int32] = []
+    /// The state whose self-loop bytes (`skipBytes`) the hot loop skips; -1: none.
+    var skipState: Int32 = -1
+    var skipBytes = [Bool](repeating: false, count: 256)
+    var skipPrepared = false
     /// How often the state cache filled up and was dropped (for tests and tuning).
     var cacheResets = 0
 
