@@ -27,12 +27,15 @@ final class MatcherScratch {
     /// How often the state cache filled up and was dropped (for tests and tuning).
     var cacheResets = 0
 
-    // Pike VM: two thread lists (current, next), each a sparse set with the match start per thread.
-    var threadSparse: [[Int32]]
-    var threadPC: [[Int32]]
-    var threadStart: [[Int]]
-    var threadCount = [0, 0]
-    var threadStack: [(Int32, Int)] = []
+    // Pike VM: two thread lists, each a sparse set of instructions with the match start per
+    // thread; list k uses entries [k * instructionCount, (k + 1) * instructionCount). Raw buffers:
+    // these are touched for every thread at every byte.
+    let instructionCount: Int
+    let threadSparse: UnsafeMutablePointer<Int32>
+    let threadPC: UnsafeMutablePointer<Int32>
+    let threadStart: UnsafeMutablePointer<Int>
+    var threadCount = (0, 0)
+    var threadStack: [Int32] = []
 
     init(program: PatternProgram, stateBudgetBytes: Int = 2 << 20) {
         self.program = program
@@ -42,9 +45,19 @@ final class MatcherScratch {
         let n = program.instructions.count
         sparse = [Int32](repeating: 0, count: n)
         dense = [Int32](repeating: 0, count: n)
-        threadSparse = [[Int32](repeating: 0, count: n), [Int32](repeating: 0, count: n)]
-        threadPC = [[Int32](repeating: 0, count: n), [Int32](repeating: 0, count: n)]
-        threadStart = [[Int](repeating: 0, count: n), [Int](repeating: 0, count: n)]
+        instructionCount = n
+        threadSparse = .allocate(capacity: 2 * n)
+        threadSparse.initialize(repeating: 0, count: 2 * n)
+        threadPC = .allocate(capacity: 2 * n)
+        threadPC.initialize(repeating: 0, count: 2 * n)
+        threadStart = .allocate(capacity: 2 * n)
+        threadStart.initialize(repeating: 0, count: 2 * n)
+    }
+
+    deinit {
+        threadSparse.deallocate()
+        threadPC.deallocate()
+        threadStart.deallocate()
     }
 
     @inline(__always)

@@ -11,9 +11,7 @@ struct PatternCompiler {
         let matchPC = try compiler.add(.init(operation: .match))
         let start = try compiler.emit(node, next: matchPC)
         compiler.program.start = start
-        let entry = try compiler.add(.init(operation: .jump, next: start))
-        compiler.program.matchEntry = entry
-        let loop = try compiler.split(entry, -1)
+        let loop = try compiler.split(start, -1)
         let skip = try compiler.emitCharacter(ScalarSet().inverted(), invalidUnits: true, next: loop)
         compiler.program.instructions[Int(loop)].alternative = skip
         compiler.program.searchStart = loop

@@ -31,11 +31,10 @@ struct PatternProgram: Sendable {
     var byteSets: [ByteSet] = []
     /// The pattern's first instruction.
     var start: Int32 = 0
-    /// Where a search begins: a lazy loop over whole characters in front of `start`, so a match
-    /// can begin at any character boundary but never inside a UTF-8 sequence.
+    /// Where the DFA's search begins: a lazy loop over whole characters in front of `start`, so a
+    /// match can begin at any character boundary but never inside a UTF-8 sequence. (The Pike VM
+    /// does the same natively: it adds a thread at `start` on each boundary.)
     var searchStart: Int32 = 0
-    /// A jump to `start` that only the search loop uses: a thread passing it starts a match there.
-    var matchEntry: Int32 = 0
     /// Bytes that no instruction tells apart share a class; the DFA's table has one column per class.
     var byteClass: [UInt8] = []
     var classCount = 0

@@ -82,3 +82,31 @@ enum UTF8Sequences {
         (1..<row.count).map { k in (Array(row[0..<k]), row[k]) }
     }
 }
+
+extension UTF8Sequences {
+    /// The length of the unit at `i`: a well-formed sequence, or one invalid unit (a stray byte or
+    /// the maximal well-formed prefix of a truncated sequence) exactly as `.` reads it.
+    static func unitLength(in bytes: UnsafeRawBufferPointer, at i: Int) -> Int {
+        let lead = bytes[i]
+        let length: Int
+        let second: ClosedRange<UInt8>
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2; second = 0x80...0xBF
+        case 0xE0: length = 3; second = 0xA0...0xBF
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xE1...0xEF: length = 3; second = 0x80...0xBF
+        case 0xF0: length = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4; second = 0x80...0xBF
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: return 1
+        }
+        var k = 1
+        while k < length && i + k < bytes.count {
+            let b = bytes[i + k]
+            guard k == 1 ? second.contains(b) : (0x80...0xBF).contains(b) else { break }
+            k += 1
+        }
+        return k
+    }
+}
