@@ -165,6 +165,8 @@ import Testing
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nclock_offset = \"soon\"", "c.toml:4: clock_offset: cannot read 'soon': expected a length of time such as 30s, 5m, 1h30m (a signed length of time such as -90s or +2m)"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = 5", "c.toml:4: request_id must be a string or an array of strings, not an integer"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = [5]", "c.toml:4: request_id must be a string or an array of strings"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"rid=([0-9a-f]+\"", "c.toml:4: request_id: bad regular expression 'rid=([0-9a-f]+': unterminated group at column 5"),
+        ("[layout.x]\nsplit = \"vertical\"\n[[layout.x.pane]]\ngrep = \"*oops\"\n[[layout.x.pane]]\nlevel = \"warn\"", "c.toml:4: grep: bad regular expression '*oops': nothing to repeat at column 1"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\ncolor = \"red\"\ncolour = \"red\"", "c.toml:5: give color or colour, not both"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\ncolor = \"mauve\"", "c.toml:4: unknown colour 'mauve'; use black, red, green, yellow, blue, magenta, cyan, white, default or #RRGGBB"),
         ("[layout]\nx = 1", "c.toml:2: layout.x must be a table: [layout.x]"),
