@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
-.PHONY: all build release demo test test-unit test-e2e deps clean
+.PHONY: all build release demo test test-unit test-e2e deps clean bench
 
 all: build
 
@@ -25,6 +25,12 @@ test: deps
 
 test-unit: deps
 	$(SWIFT) test --filter 'LogviewCoreTests|LogviewSourcesTests'
+
+# Benchmarks (release build, generated corpus cached in /tmp/logview-bench): `make bench SIZE=1GB`.
+SIZE ?= 1GB
+RUNS ?= 3
+bench:
+	Benchmarks/run --size $(SIZE) --runs $(RUNS)
 
 clean:
 	rm -rf .build
