@@ -34,6 +34,8 @@ public struct LoadSettings: Sendable {
     public var formats: [String: String] = [:]
     public var nginxLogFormat: String?
     public var postgresLinePrefix: String?
+    /// Threads and chunk size for indexing (the executable reads them from the environment).
+    public var indexing = IndexingOptions()
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -90,8 +92,12 @@ public enum SourceLoader {
         }
         let slots = SendableBuffer(outcomes)
         let frozen = jobs
-        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
-            slots.buffer[i] = loadSet(frozen[i], settings: settings)
+        if settings.indexing.threads == 1 {
+            for i in frozen.indices { slots.buffer[i] = loadSet(frozen[i], settings: settings) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
+                slots.buffer[i] = loadSet(frozen[i], settings: settings)
+            }
         }
         var sources: [SourceIndex] = []
         for (source, p) in outcomes {
@@ -145,7 +151,8 @@ public enum SourceLoader {
         if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
         let name = job.name ?? defaultName(job.set.base, chosen.format)
         do {
-            let index = try SourceIndexer.index(name: name, format: chosen.format, options: o, segments: segments)
+            let index = try SourceIndexer.index(
+                name: name, format: chosen.format, options: o, segments: segments, indexing: settings.indexing)
             return (index, problems)
         } catch {
             problems.append(SourceProblem(source: name, message: "\(error)"))

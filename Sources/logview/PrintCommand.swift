@@ -31,6 +31,7 @@ struct PrintCommand {
         }
         settings.nginxLogFormat = options.nginxLogFormat
         settings.postgresLinePrefix = options.pgLinePrefix
+        settings.indexing = IndexingOptions(environment: environment)
 
         var specs: [SourceSpec] = []
         var unsupported: [SourceProblem] = []
