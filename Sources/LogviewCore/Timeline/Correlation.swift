@@ -20,7 +20,8 @@ public struct Correlation: Sendable {
     /// Entries carrying a key of the group, and entries linked to it, per group root.
     private var members: [UInt32: [EntryRef]] = [:]
     /// Time span of each group (root): earliest start, latest end (ns).
-    private var spans: [UInt32: Span] = [:]
+    /// Indexed by key; meaningful at roots; `Span.none` where no entry set one.
+    private var spans: [Span] = []
     /// Per source and session: a key of the request the session is serving, and id-less entries
     /// after that request's span seen so far (they may still fall inside it once it grows).
     private var sessions: [Int: [UInt64: SessionState]] = [:]
@@ -33,6 +34,14 @@ public struct Correlation: Sendable {
     struct Span: Sendable {
         var start: Int64
         var end: Int64
+        static let none = Span(start: .max, end: .min)
+        var isNone: Bool { start == .max && end == .min }
+    }
+
+    private func span(of g: UInt32) -> Span? {
+        guard Int(g) < spans.count else { return nil }
+        let s = spans[Int(g)]
+        return s.isNone ? nil : s
     }
 
     struct SessionState: Sendable {
@@ -51,9 +60,9 @@ public struct Correlation: Sendable {
     /// Moves a source's ids from its own key space into the shared one.
     mutating func adoptLocalKeys(of src: SourceIndex) {
         var map = [UInt32](repeating: 0, count: src.localIDs.count)
+        ids.reserveCapacity(ids.count + src.localIDs.count)
         for k in 0..<src.localIDs.count {
-            let text = Array(src.localIDs.text(of: UInt32(k)).utf8)
-            map[k] = text.withUnsafeBytes { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
+            map[k] = src.localIDs.withBytes(of: UInt32(k)) { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
         }
         src.entries.remapKeys(map)
         src.localIDs = IDTable()
@@ -62,22 +71,24 @@ public struct Correlation: Sendable {
     /// Correlates new entries: `ranges[s]` are the entry indices of source `s` to add (keys global).
     mutating func add(sources: [SourceIndex], ranges: [Range<Int>]) {
         while parent.count < ids.count { parent.append(UInt32(parent.count)) }
+        if spans.count < ids.count { spans.append(contentsOf: repeatElement(Span.none, count: ids.count - spans.count)) }
         // Pass 1: ids seen together, members, spans, finished requests.
-        var touched = Set<UInt32>()
+        var touched = false
         var newAccess = false
         for (s, range) in ranges.enumerated() where !range.isEmpty {
             let e = sources[s].entries
+            let hasRequests = !e.requests.isEmpty
             for i in range where e.hasKeys(i) {
                 let ks = e.keys(of: i)
                 var root = find(ks.first!)
                 for k in ks.dropFirst() { root = union(root, find(k)) }
                 members[root, default: []].append(EntryRef(source: s, entry: i))
                 let t = e.timestamps[i]
-                let request = e.requests[i]
+                let request = hasRequests ? e.requests[i] : nil
                 let start = t - (request?.duration?.nanoseconds ?? 0)
                 let end = t + e.precision(i).unit.nanoseconds - 1
                 extendSpan(root, Span(start: start, end: end))
-                touched.insert(root)
+                touched = true
                 if let r = request, r.matchHash != 0, r.duration != nil {
                     accessByMatch[r.matchHash, default: []].append((ks.first!, start, end))
                     newAccess = true
@@ -88,9 +99,9 @@ public struct Correlation: Sendable {
         for (s, range) in ranges.enumerated() where !range.isEmpty {
             linkSessions(source: s, sources[s], range)
         }
-        if !touched.isEmpty { revisitPendingSessions() }
+        if touched { revisitPendingSessions() }
         // Pass 3: error-log lines, new ones and (when new access lines came) earlier misses.
-        for (s, range) in ranges.enumerated() where !range.isEmpty {
+        for (s, range) in ranges.enumerated() where !range.isEmpty && !sources[s].entries.requests.isEmpty {
             let e = sources[s].entries
             for i in range {
                 guard let r = e.requests[i], r.matchHash != 0, r.duration == nil, !e.hasKeys(i) else { continue }
@@ -161,16 +172,16 @@ public struct Correlation: Sendable {
         let (keep, gone) = a < b ? (a, b) : (b, a)
         parent[Int(gone)] = keep
         if let moved = members.removeValue(forKey: gone) { members[keep, default: []].append(contentsOf: moved) }
-        if let span = spans.removeValue(forKey: gone) { extendSpan(keep, span) }
+        if let span = span(of: gone) {
+            spans[Int(gone)] = .none
+            extendSpan(keep, span)
+        }
         return keep
     }
 
     private mutating func extendSpan(_ g: UInt32, _ s: Span) {
-        if let old = spans[g] {
-            spans[g] = Span(start: min(old.start, s.start), end: max(old.end, s.end))
-        } else {
-            spans[g] = s
-        }
+        let old = spans[Int(g)]
+        spans[Int(g)] = Span(start: min(old.start, s.start), end: max(old.end, s.end))
     }
 
     private mutating func link(_ ref: EntryRef, to g: UInt32) {
@@ -191,7 +202,7 @@ public struct Correlation: Sendable {
             guard session != 0 else { continue }
             if e.hasKeys(i) {
                 states[session] = SessionState(key: e.keys[Int(e.keyStarts[i])])
-            } else if var state = states[session], let span = spans[root(state.key)] {
+            } else if var state = states[session], let span = span(of: root(state.key)) {
                 let t = e.timestamps[i]
                 if t >= span.start && t <= span.end {
                     link(EntryRef(source: s, entry: i), to: state.key)
@@ -209,7 +220,7 @@ public struct Correlation: Sendable {
         for (s, var states) in sessions {
             var changed = false
             for (session, var state) in states where !state.pending.isEmpty {
-                guard let span = spans[root(state.key)] else { continue }
+                guard let span = span(of: root(state.key)) else { continue }
                 let before = state.pending.count
                 var keep: [(ref: EntryRef, time: Int64)] = []
                 for p in state.pending {
