@@ -18,7 +18,12 @@ public struct Correlation: Sendable {
     /// Union-find parent of each key; a root is its own parent.
     private var parent: [UInt32] = []
     /// Entries carrying a key of the group, and entries linked to it, per group root.
-    private var members: [UInt32: [EntryRef]] = [:]
+    /// Kept as one singly linked list per group in flat arrays, so no group allocates: the list
+    /// of root r runs from `memberHead[r]` along `memberNext`, ending at `memberTail[r]`; -1 = none.
+    private var memberHead: [Int32] = []
+    private var memberTail: [Int32] = []
+    private var memberNext: [Int32] = []
+    private var memberRefs: [EntryRef] = []
     /// Time span of each group (root): earliest start, latest end (ns).
     /// Indexed by key; meaningful at roots; `Span.none` where no entry set one.
     private var spans: [Span] = []
@@ -71,6 +76,10 @@ public struct Correlation: Sendable {
     /// Correlates new entries: `ranges[s]` are the entry indices of source `s` to add (keys global).
     mutating func add(sources: [SourceIndex], ranges: [Range<Int>]) {
         while parent.count < ids.count { parent.append(UInt32(parent.count)) }
+        if memberHead.count < ids.count {
+            memberHead.append(contentsOf: repeatElement(-1, count: ids.count - memberHead.count))
+            memberTail.append(contentsOf: repeatElement(-1, count: ids.count - memberTail.count))
+        }
         if spans.count < ids.count { spans.append(contentsOf: repeatElement(Span.none, count: ids.count - spans.count)) }
         // Pass 1: ids seen together, members, spans, finished requests.
         var touched = false
@@ -82,7 +91,7 @@ public struct Correlation: Sendable {
                 let ks = e.keys(of: i)
                 var root = find(ks.first!)
                 for k in ks.dropFirst() { root = union(root, find(k)) }
-                members[root, default: []].append(EntryRef(source: s, entry: i))
+                appendMember(EntryRef(source: s, entry: i), to: root)
                 let t = e.timestamps[i]
                 let request = hasRequests ? e.requests[i] : nil
                 let start = t - (request?.duration?.nanoseconds ?? 0)
@@ -138,7 +147,17 @@ public struct Correlation: Sendable {
     }
 
     /// Every entry of the group: those carrying its ids and those linked to it. Unordered.
-    public func entries(ofGroup g: UInt32) -> [EntryRef] { members[root(g)] ?? [] }
+    public func entries(ofGroup g: UInt32) -> [EntryRef] {
+        let r = Int(root(g))
+        guard r < memberHead.count else { return [] }
+        var out: [EntryRef] = []
+        var m = memberHead[r]
+        while m >= 0 {
+            out.append(memberRefs[Int(m)])
+            m = memberNext[Int(m)]
+        }
+        return out
+    }
 
     /// All ids (request and trace) of a group, for display.
     public func ids(ofGroup g: UInt32) -> [String] {
@@ -171,12 +190,28 @@ public struct Correlation: Sendable {
         if a == b { return a }
         let (keep, gone) = a < b ? (a, b) : (b, a)
         parent[Int(gone)] = keep
-        if let moved = members.removeValue(forKey: gone) { members[keep, default: []].append(contentsOf: moved) }
+        let (k, g) = (Int(keep), Int(gone))
+        if memberHead[g] >= 0 {
+            if memberTail[k] >= 0 { memberNext[Int(memberTail[k])] = memberHead[g] } else { memberHead[k] = memberHead[g] }
+            memberTail[k] = memberTail[g]
+            memberHead[g] = -1
+            memberTail[g] = -1
+        }
         if let span = span(of: gone) {
             spans[Int(gone)] = .none
             extendSpan(keep, span)
         }
         return keep
+    }
+
+    /// Adds an entry at the end of root `r`'s list. O(1), no allocation but array growth.
+    private mutating func appendMember(_ ref: EntryRef, to r: UInt32) {
+        let n = Int32(truncatingIfNeeded: memberRefs.count)
+        memberRefs.append(ref)
+        memberNext.append(-1)
+        let tail = memberTail[Int(r)]
+        if tail >= 0 { memberNext[Int(tail)] = n } else { memberHead[Int(r)] = n }
+        memberTail[Int(r)] = n
     }
 
     private mutating func extendSpan(_ g: UInt32, _ s: Span) {
@@ -185,7 +220,7 @@ public struct Correlation: Sendable {
     }
 
     private mutating func link(_ ref: EntryRef, to g: UInt32) {
-        members[root(g), default: []].append(ref)
+        appendMember(ref, to: root(g))
         inferredLinkCount += 1
     }
 
