@@ -58,8 +58,13 @@ public struct Correlation: Sendable {
     static let unmatchedLimit = 8192
 
     init(sources: [SourceIndex]) {
-        for src in sources { adoptLocalKeys(of: src) }
+        self.init(adopting: sources)
         add(sources: sources, ranges: sources.map { 0..<$0.entries.count })
+    }
+
+    /// Only moves the sources' ids into the shared key space; `add` links their entries later.
+    init(adopting sources: [SourceIndex]) {
+        for src in sources { adoptLocalKeys(of: src) }
     }
 
     /// Moves a source's ids from its own key space into the shared one.
