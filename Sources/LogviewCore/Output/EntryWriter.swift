@@ -69,12 +69,27 @@ public struct EntryWriter {
         out.append(0x20)
         out.append(contentsOf: sourceColumns[ref.source])
         out.append(contentsOf: levelColumns[Int(src.entries.meta[ref.entry] & 0x0F)])
-        forEachLine(ref) { index, line in
-            if index > 0 {
+        // The lines, inline rather than through `forEachLine`: a closure would copy the writer.
+        let messageStart = Int(src.entries.messageStarts[ref.entry])
+        let segment = src.segments[Int(src.entries.segments[ref.entry])].data.bytes
+        let offset = Int(src.entries.offsets[ref.entry])
+        let bytes = segment.slice(offset, offset + Int(src.entries.lengths[ref.entry]))
+        var start = 0
+        var first = true
+        while true {
+            let nl = bytes.firstIndex(of: 0x0A, from: start) ?? bytes.count
+            var end = nl
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            if first {
+                Sanitizer.appendVisible(bytes.slice(bytes.skipBlanks(from: min(messageStart, end)), end), to: &out)
+                first = false
+            } else {
                 out.append(0x0A)
                 out.append(contentsOf: indent)
+                Sanitizer.appendVisible(bytes.slice(start, end), to: &out)
             }
-            Sanitizer.appendVisible(line, to: &out)
+            if nl >= bytes.count { break }
+            start = nl + 1
         }
         out.append(0x0A)
     }
