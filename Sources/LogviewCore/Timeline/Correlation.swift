@@ -69,6 +69,12 @@ public struct Correlation: Sendable {
 
     /// Moves a source's ids from its own key space into the shared one.
     mutating func adoptLocalKeys(of src: SourceIndex) {
+        if ids.count == 0 {
+            // The first source's keys become the shared ones as they are: no re-interning.
+            ids = src.localIDs
+            src.localIDs = IDTable()
+            return
+        }
         var map = [UInt32](repeating: 0, count: src.localIDs.count)
         ids.reserveCapacity(ids.count + src.localIDs.count)
         for k in 0..<src.localIDs.count {
