@@ -38,11 +38,11 @@ public enum FileReader {
         let modified = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
         // A log can grow while it is read: read until EOF, growing the buffer, not just st_size.
         var capacity = max(Int(st.st_size) + 1, 64 * 1024)
-        var buffer = allocate(capacity)
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         var used = 0
         while true {
             if used == capacity {
-                let bigger = allocate(capacity * 2)
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
                 bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
                 buffer.deallocate()
                 buffer = bigger
@@ -62,16 +62,6 @@ public enum FileReader {
             UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate()
         }
         return (data, modified)
-    }
-
-    /// A buffer for file bytes. A large one is aligned to and advised for transparent huge pages:
-    /// reading 400 MB into 4 KiB pages spends as much time in page faults as in parsing.
-    static func allocate(_ size: Int) -> UnsafeMutableRawBufferPointer {
-        let huge = 2 << 20
-        guard size >= 2 * huge else { return .allocate(byteCount: size, alignment: 16) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: huge)
-        _ = madvise(buffer.baseAddress, size / huge * huge, MADV_HUGEPAGE)
-        return buffer
     }
 
     static func error(_ code: Int32, _ path: String) -> Error {
