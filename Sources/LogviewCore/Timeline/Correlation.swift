@@ -97,14 +97,21 @@ public struct Correlation: Sendable {
         var newAccess = false
         for (s, range) in ranges.enumerated() where !range.isEmpty {
             let e = sources[s].entries
-            let hasRequests = !e.requests.isEmpty
+            // The request facts of the range by position: one pass over the dictionary instead
+            // of a hashed lookup per entry.
+            var requestAt: [RequestFacts?] = []
+            if !e.requests.isEmpty {
+                requestAt = [RequestFacts?](repeating: nil, count: range.count)
+                for (i, r) in e.requests where range.contains(i) { requestAt[i - range.lowerBound] = r }
+            }
+            let hasRequests = !requestAt.isEmpty
             for i in range where e.hasKeys(i) {
                 let ks = e.keys(of: i)
                 var root = find(ks.first!)
                 for k in ks.dropFirst() { root = union(root, find(k)) }
                 appendMember(EntryRef(source: s, entry: i), to: root)
                 let t = e.timestamps[i]
-                let request = hasRequests ? e.requests[i] : nil
+                let request = hasRequests ? requestAt[i - range.lowerBound] : nil
                 let start = t - (request?.duration?.nanoseconds ?? 0)
                 let end = t + e.precision(i).unit.nanoseconds - 1
                 extendSpan(root, Span(start: start, end: end))
@@ -124,7 +131,7 @@ public struct Correlation: Sendable {
         for (s, range) in ranges.enumerated() where !range.isEmpty && !sources[s].entries.requests.isEmpty {
             let e = sources[s].entries
             for i in range {
-                guard let r = e.requests[i], r.matchHash != 0, r.duration == nil, !e.hasKeys(i) else { continue }
+                guard !e.hasKeys(i), let r = e.requests[i], r.matchHash != 0, r.duration == nil else { continue }
                 let item = (EntryRef(source: s, entry: i), r.matchHash, e.timestamps[i], e.precision(i).unit.nanoseconds)
                 if !linkByMatch(item) {
                     unmatched.append(item)
@@ -240,8 +247,13 @@ public struct Correlation: Sendable {
     private mutating func linkSessions(source s: Int, _ src: SourceIndex, _ range: Range<Int>) {
         let e = src.entries
         // Visit the new entries in time order (a file can be out of order locally).
-        var order = Array(range)
-        if src.timeOrder != nil { order.sort { e.timestamps[$0] != e.timestamps[$1] ? e.timestamps[$0] < e.timestamps[$1] : $0 < $1 } }
+        var order: [Int]
+        if let timeOrder = src.timeOrder, range == 0..<e.count, timeOrder.count == e.count {
+            order = timeOrder.map { Int($0) }  // already the stable time order of all entries
+        } else {
+            order = Array(range)
+            if src.timeOrder != nil { order.sort { e.timestamps[$0] != e.timestamps[$1] ? e.timestamps[$0] < e.timestamps[$1] : $0 < $1 } }
+        }
         var states = sessions[s] ?? [:]
         for i in order {
             let session = e.sessions[i]
