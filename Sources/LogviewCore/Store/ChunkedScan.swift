@@ -32,6 +32,14 @@ enum ChunkedScan {
         ParallelWork.run(count: chunkCount, threads: indexing.threads) { k in shared.parse(k) }
 
         let firstEntry = columns.count
+        var total = 0, totalKeys = 0, totalIDs = 0
+        for k in 0..<chunkCount {
+            total += results[k]?.columns.count ?? 0
+            totalKeys += results[k]?.columns.keys.count ?? 0
+            totalIDs += results[k]?.ids.count ?? 0
+        }
+        columns.reserveCapacity(columns.count + total, keys: columns.keys.count + totalKeys)
+        ids.reserveCapacity(ids.count + totalIDs)
         var current = parser
         var linesBefore = 0
         var leadingOrphan = false
@@ -72,6 +80,7 @@ enum ChunkedScan {
                 }
             }
             linesBefore += chunk.scanned.lines
+            results[k] = nil  // its columns are copied: free them now, not with the last chunk
         }
         if leadingOrphan { SourceIndexer.dateOrphan(firstEntry, in: &columns, segment: segment) }
         return current
@@ -140,6 +149,21 @@ enum ChunkedScan {
 }
 
 extension EntryColumns {
+    /// Room for `entries` entries and `keys` keys in all.
+    mutating func reserveCapacity(_ entries: Int, keys keyCount: Int) {
+        timestamps.reserveCapacity(entries)
+        segments.reserveCapacity(entries)
+        offsets.reserveCapacity(entries)
+        lengths.reserveCapacity(entries)
+        lines.reserveCapacity(entries)
+        lineCounts.reserveCapacity(entries)
+        meta.reserveCapacity(entries)
+        messageStarts.reserveCapacity(entries)
+        sessions.reserveCapacity(entries)
+        keyStarts.reserveCapacity(entries + 1)
+        keys.reserveCapacity(keyCount)
+    }
+
     /// Appends `other`'s entries from `first` on: line numbers shifted by `lineBase`, keys moved
     /// from `otherIDs` into `ids` in first-seen order (as the sequential scan would intern them).
     mutating func appendChunk(_ other: EntryColumns, from first: Int, lineBase: Int, ids otherIDs: IDTable, into ids: inout IDTable) {
