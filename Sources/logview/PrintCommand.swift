@@ -62,13 +62,14 @@ struct PrintCommand {
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
         let selected = timeline.select(query)
-        let writer = EntryWriter(timeline: timeline, style: options.output, zone: displayZone)
         var out = StdoutBuffer()
-        for ref in selected {
-            writer.write(ref, to: &out.bytes)
-            if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
+        let written = EntryWriter.render(
+            selected, timeline: timeline, style: options.output, zone: displayZone, threads: settings.indexing.threads
+        ) { block in
+            out.bytes = block
+            return out.flush()
         }
-        _ = out.flush()
+        if !written { return 0 }  // reader went away: stop quietly
         return loaded.problems.isEmpty ? 0 : 1
     }
 
