@@ -191,6 +191,7 @@ extension EntryColumns {
             keys.append(map[local])
         }
         keyStarts.append(contentsOf: other.keyStarts[(first + 1)...].lazy.map { $0 &+ keyShift })
+        if !other.requests.isEmpty { requests.reserveCapacity(requests.count + other.requests.count) }
         for (i, r) in other.requests where i >= first { requests[base + i - first] = r }
     }
 }
