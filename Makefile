@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 # SwiftPM's scratch directory; another one lets a build run while `swift test` holds .build.
 BUILD_DIR ?= .build
 
-.PHONY: all build release install demo test test-unit test-e2e deps clean
+.PHONY: all build release install demo test test-unit test-e2e deps clean bench
 
 all: build
 
@@ -34,6 +34,12 @@ test: deps
 
 test-unit: deps
 	$(SWIFT) test --filter 'LogviewCoreTests|LogviewSourcesTests'
+
+# Benchmarks (release build, generated corpus cached in /tmp/logview-bench): `make bench SIZE=1GB`.
+SIZE ?= 1GB
+RUNS ?= 3
+bench:
+	Benchmarks/run --size $(SIZE) --runs $(RUNS)
 
 clean:
 	rm -rf .build

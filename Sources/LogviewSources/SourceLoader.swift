@@ -46,6 +46,8 @@ public struct LoadSettings: Sendable {
     /// Read each live file up to its last whole line and keep it open for following (`followPoints`);
     /// a set with no content yet is left out (the follower adds it when lines arrive).
     public var follow = false
+    /// Threads and chunk size for indexing (the executable reads them from the environment).
+    public var indexing = IndexingOptions()
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -105,8 +107,12 @@ public enum SourceLoader {
         }
         let slots = SendableBuffer(outcomes)
         let frozen = jobs
-        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
-            slots.buffer[i] = loadSet(frozen[i], settings: settings)
+        if settings.indexing.threads == 1 {
+            for i in frozen.indices { slots.buffer[i] = loadSet(frozen[i], settings: settings) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
+                slots.buffer[i] = loadSet(frozen[i], settings: settings)
+            }
         }
         var sources: [SourceIndex] = []
         var points: [FollowPoint?] = []
@@ -190,7 +196,8 @@ public enum SourceLoader {
         let name = job.name ?? defaultName(job.set.base, chosen.format)
         do {
             let index = try SourceIndexer.index(
-                name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset)
+                name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset,
+                indexing: settings.indexing)
             return (index, problems, point)
         } catch {
             problems.append(SourceProblem(source: name, message: "\(error)"))

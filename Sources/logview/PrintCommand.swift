@@ -21,14 +21,17 @@ struct PrintCommand {
         let load = try loadSources()
         let timeline = load.timeline
         let selected = timeline.select(load.query)
-        let writer = EntryWriter(timeline: timeline, style: options.output, zone: load.displayZone)
         var out = StdoutBuffer()
-        for ref in selected {
-            writer.write(ref, to: &out.bytes)
-            if out.bytes.count >= 1 << 16, !out.flush() { return 0 }  // reader went away: stop quietly
+        let written = EntryWriter.render(
+            selected, timeline: timeline, style: options.output, zone: load.displayZone,
+            threads: load.settings.indexing.threads
+        ) { block in
+            out.bytes = block
+            return out.flush()
         }
-        guard out.flush() else { return 0 }
+        guard written else { return 0 }  // reader went away: stop quietly
         if options.follow.follow {
+            let writer = EntryWriter(timeline: timeline, style: options.output, zone: load.displayZone)
             let printer = FollowPrinter(timeline: timeline, feeds: load.feeds(), query: load.query, writer: writer,
                 reorderWindow: try options.follow.reorderWindowMilliseconds(), clock: FileFeed.monotonicMilliseconds)
             guard printer.run(out: &out, printed: selected) else { return 0 }
@@ -61,6 +64,7 @@ struct PrintCommand {
         settings.nginxLogFormat = options.nginxLogFormat
         settings.postgresLinePrefix = options.pgLinePrefix
         settings.follow = options.follow.follow
+        settings.indexing = IndexingOptions(environment: environment)
 
         var specs: [SourceSpec] = []
         var demoFiles: DemoCorpus.Written? = nil

@@ -1,14 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Small allocation-free helpers for scanning a line's bytes. Every format uses them.
 extension UnsafeRawBufferPointer {
     /// Index of the first `byte` at or after `from`, or nil.
     @inline(__always)
     public func firstIndex(of byte: UInt8, from: Int) -> Int? {
-        var i = from
-        while i < count {
-            if self[i] == byte { return i }
-            i += 1
-        }
-        return nil
+        guard from < count, let base = baseAddress else { return nil }
+        // memchr scans a word or a vector at a time; lines and entries are long enough to pay.
+        guard let p = memchr(base + from, Int32(byte), count - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(p))
     }
 
     /// Whether the bytes at `at` equal the ASCII literal.

@@ -21,10 +21,16 @@ public protocol LineParser: AnyObject {
     /// All fields of an entry for the detail view and JSON; only called for entries shown.
     /// `text` is the whole entry: its first line and any continuation lines (LF-separated, CRs kept).
     func annotate(_ text: UnsafeRawBufferPointer) -> [Field]
+
+    /// Whether a fresh parser and one that has read earlier lines read every line alike from the
+    /// first line both classify as `.start`: the state after a start line depends on that line
+    /// only. Such a format may be parsed in chunks on several threads (`ChunkedScan`).
+    var resynchronizesAtEntryStart: Bool { get }
 }
 
 extension LineParser {
     public func annotate(_ text: UnsafeRawBufferPointer) -> [Field] { [] }
+    public var resynchronizesAtEntryStart: Bool { false }
 }
 
 /// What a line is to the entry structure.

@@ -12,6 +12,12 @@ public struct EntryWriter {
     private let sourceWidth: Int
     private let fractionDigits: Int
     private let indent: [UInt8]
+    /// Per source: its name padded to the source column, and a space.
+    private let sourceColumns: [[UInt8]]
+    /// Per level (raw value): its 5-column tag and a space.
+    private let levelColumns: [[UInt8]]
+    /// The text rendering of the last second written (many entries share one).
+    private let lastSecond = SecondText()
 
     public init(timeline: Timeline, style: Style, zone: ZoneRules) {
         self.timeline = timeline
@@ -22,6 +28,12 @@ public struct EntryWriter {
         // date T time [.frac] +hh:mm, then source and level columns.
         let timeWidth = 19 + (fractionDigits > 0 ? fractionDigits + 1 : 0) + (zone.isFixed && zone.name == "UTC" ? 1 : 6)
         indent = [UInt8](repeating: 0x20, count: timeWidth + 1 + sourceWidth + 1 + 5 + 1)
+        let width = sourceWidth
+        sourceColumns = timeline.sources.map { src in
+            let name = Array(src.name.utf8.prefix(width))
+            return name + [UInt8](repeating: 0x20, count: width - name.count + 1)
+        }
+        levelColumns = (0..<16).map { Array((Level(rawValue: UInt8($0)) ?? .unknown).tag.utf8) + [0x20] }
     }
 
     /// Appends one entry (with a trailing newline).
@@ -32,25 +44,52 @@ public struct EntryWriter {
         }
     }
 
+    /// Does not allocate but to grow `out`: the date and time of a second are rendered once.
     private func writeText(_ ref: EntryRef, to out: inout [UInt8]) {
         let src = timeline.sources[ref.source]
-        let e = src.entries
-        let t = e.timestamp(ref.entry)
-        let offset = zone.offset(atUTC: t.seconds)
-        RFC3339.append(t, offset: offset, fractionDigits: fractionDigits, separator: 0x54, zoneSuffix: true, to: &out)
+        let t = Timestamp(nanoseconds: src.entries.timestamps[ref.entry])
+        let second = t.seconds
+        if second != lastSecond.second || lastSecond.text.isEmpty {
+            lastSecond.second = second
+            lastSecond.text.removeAll(keepingCapacity: true)
+            RFC3339.append(
+                Timestamp(seconds: second, nanoseconds: 0), offset: zone.offset(atUTC: second), fractionDigits: 0,
+                separator: 0x54, zoneSuffix: false, to: &lastSecond.text)
+            lastSecond.zone.removeAll(keepingCapacity: true)
+            RFC3339.appendZone(offset: zone.offset(atUTC: second), to: &lastSecond.zone)
+        }
+        out.append(contentsOf: lastSecond.text)
+        if fractionDigits > 0 {
+            out.append(0x2E)
+            var frac = Int(t.subsecondNanoseconds)
+            for _ in fractionDigits..<9 { frac /= 10 }
+            RFC3339.pad(frac, fractionDigits, &out)
+        }
+        out.append(contentsOf: lastSecond.zone)
         out.append(0x20)
-        let name = Array(src.name.utf8.prefix(sourceWidth))
-        out.append(contentsOf: name)
-        for _ in name.count..<sourceWidth { out.append(0x20) }
-        out.append(0x20)
-        out.append(contentsOf: e.level(ref.entry).tag.utf8)
-        out.append(0x20)
-        forEachLine(ref) { index, line in
-            if index > 0 {
+        out.append(contentsOf: sourceColumns[ref.source])
+        out.append(contentsOf: levelColumns[Int(src.entries.meta[ref.entry] & 0x0F)])
+        // The lines, inline rather than through `forEachLine`: a closure would copy the writer.
+        let messageStart = Int(src.entries.messageStarts[ref.entry])
+        let segment = src.segments[Int(src.entries.segments[ref.entry])].data.bytes
+        let offset = Int(src.entries.offsets[ref.entry])
+        let bytes = segment.slice(offset, offset + Int(src.entries.lengths[ref.entry]))
+        var start = 0
+        var first = true
+        while true {
+            let nl = bytes.firstIndex(of: 0x0A, from: start) ?? bytes.count
+            var end = nl
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            if first {
+                Sanitizer.appendVisible(bytes.slice(bytes.skipBlanks(from: min(messageStart, end)), end), to: &out)
+                first = false
+            } else {
                 out.append(0x0A)
                 out.append(contentsOf: indent)
+                Sanitizer.appendVisible(bytes.slice(start, end), to: &out)
             }
-            Sanitizer.appendVisible(line, to: &out)
+            if nl >= bytes.count { break }
+            start = nl + 1
         }
         out.append(0x0A)
     }
@@ -118,4 +157,11 @@ public struct EntryWriter {
             }
         }
     }
+}
+
+/// The rendering of one second of wall-clock time, reused while entries stay in that second.
+private final class SecondText: @unchecked Sendable {
+    var second: Int64 = 0
+    var text: [UInt8] = []
+    var zone: [UInt8] = []
 }

@@ -33,6 +33,11 @@ public enum RFC3339 {
             pad(frac, fractionDigits, &out)
         }
         guard zoneSuffix else { return }
+        appendZone(offset: offset, to: &out)
+    }
+
+    /// `Z` or `+09:00`.
+    static func appendZone(offset: Int32, to out: inout [UInt8]) {
         if offset == 0 {
             out.append(0x5A)
         } else {

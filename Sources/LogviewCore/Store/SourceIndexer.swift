@@ -10,18 +10,28 @@ import Darwin
 /// artefact) are not shown to the parser. Lines that continue no entry (the top of a file that
 /// starts mid-trace, a binary file) become an entry of their own dated by their neighbours, so no
 /// byte of input is dropped.
+///
+/// A large segment of a format whose parser resynchronises at entry starts is cut into chunks at
+/// line boundaries and the chunks are parsed on several threads (`ChunkedScan`); the result is
+/// the same, entry for entry, as the sequential scan.
 public enum SourceIndexer {
     /// `clockOffset` is added to every timestamp (a server whose clock was wrong); a uniform
     /// shift keeps the source's order.
     public static func index(
         name: String, format: any LogFormat, options: FormatOptions, segments: [Segment],
-        clockOffset: TimeSpan = .zero
+        clockOffset: TimeSpan = .zero, indexing: IndexingOptions = IndexingOptions()
     ) throws -> SourceIndex {
-        let parser = try format.makeParser(options)
+        var parser = try format.makeParser(options)
         var columns = EntryColumns()
         var ids = IDTable()
         for (s, segment) in segments.enumerated() {
-            scan(segment, number: s, parser: parser, columns: &columns, ids: &ids)
+            if indexing.threads > 1, parser.resynchronizesAtEntryStart, segment.data.count > indexing.chunkBytes {
+                parser = try ChunkedScan.scan(
+                    segment, number: s, parser: parser, makeParser: { try format.makeParser(options) },
+                    indexing: indexing, columns: &columns, ids: &ids)
+            } else {
+                scan(segment, number: s, parser: parser, columns: &columns, ids: &ids)
+            }
         }
         if clockOffset != .zero {
             for i in columns.timestamps.indices { columns.timestamps[i] &+= clockOffset.nanoseconds }
@@ -39,21 +49,53 @@ public enum SourceIndexer {
         ids: inout IDTable, firstLine: Int = 1, resumeAt: Int = 0)
     {
         let bytes = segment.data.bytes
-        guard let base = bytes.baseAddress, bytes.count > resumeAt else { return }
-        let firstEntry = columns.count
-        var orphanIndex: Int? = nil
-        var open = false
-        var openStart = 0
-        var pos = resumeAt
-        // The copied last entry stays open until a line starts a new entry.
-        var resumable = resumeAt > 0 && columns.count > 0
+        guard bytes.count > resumeAt else { return }
+        let result = scanLines(
+            bytes, from: resumeAt, to: bytes.count, segment: number, parser: parser, columns: &columns, ids: &ids,
+            firstLine: firstLine, open: false, resumable: resumeAt > 0 && columns.count > 0)
+        if result.leadingOrphan { dateOrphan(columns.count - result.entries, in: &columns, segment: segment) }
+    }
+
+    /// Only the first entry of a segment can be an orphan: it is dated like the entry after it.
+    static func dateOrphan(_ orphan: Int, in columns: inout EntryColumns, segment: Segment) {
+        let next = orphan + 1 < columns.count ? columns.timestamps[orphan + 1] : nil
+        columns.setTimestamp(orphan, next ?? segment.modified.nanoseconds)
+    }
+
+    /// What `scanLines` did.
+    struct LinesScanned {
+        /// Physical lines read.
+        var lines = 0
+        /// Entries appended.
+        var entries = 0
+        /// Whether the first entry appended is an orphan (lines before any entry start, `open` false).
+        var leadingOrphan = false
+    }
+
+    /// Scans the lines of `bytes[from..<to]` (`from` at a line start; `to` just after a newline or
+    /// the end), appending entries to `columns`. Offsets are positions in `bytes`; lines are
+    /// numbered from `firstLine`. `open` says whether `columns` has an entry of this segment that
+    /// continuation lines may extend. `resumable`: the last entry of `columns` is copied at the start
+    /// of `bytes` and a continuation at `from` extends it (see `scan`). The hot loop: no allocation
+    /// per line but the columns' growth.
+    static func scanLines(
+        _ bytes: UnsafeRawBufferPointer, from: Int, to: Int, segment number: Int, parser: any LineParser,
+        columns: inout EntryColumns, ids: inout IDTable, firstLine: Int, open startsOpen: Bool,
+        resumable startsResumable: Bool = false
+    ) -> LinesScanned {
+        guard let base = bytes.baseAddress, to > from else { return LinesScanned() }
+        var result = LinesScanned()
+        var open = startsOpen
+        var openStart = open ? Int(columns.offsets[columns.count - 1]) : 0
+        var pos = from
+        var resumable = startsResumable
         var lineNumber = firstLine - 1
-        while pos < bytes.count {
+        while pos < to {
             let nl: Int
-            if let p = memchr(base + pos, 0x0A, bytes.count - pos) {
+            if let p = memchr(base + pos, 0x0A, to - pos) {
                 nl = base.distance(to: UnsafeRawPointer(p))
             } else {
-                nl = bytes.count
+                nl = to
             }
             lineNumber += 1
             var end = nl
@@ -64,6 +106,7 @@ public enum SourceIndexer {
             var facts = LineFacts()
             let kind = parser.scan(line, into: &facts)
             if resumable {
+                // The copied last entry stays open until a line starts a new entry.
                 resumable = false
                 if kind != .start {
                     columns.moveLast(toSegment: number, offset: 0)
@@ -73,19 +116,15 @@ public enum SourceIndexer {
             }
             if kind == .start || !open {
                 if kind != .start {
-                    facts = LineFacts()  // an orphan: dated below
-                    orphanIndex = columns.count
+                    facts = LineFacts()  // an orphan: dated by the caller
+                    if result.entries == 0 { result.leadingOrphan = true }
                 }
-                columns.append(
-                    facts: facts, segment: number, offset: Int64(pos), length: end - pos, line: lineNumber,
-                    messageStart: kind == .start ? min(facts.messageStart + (skip - pos), end - pos) : 0)
+                appendEntry(
+                    facts: facts, kind: kind, line: line, columns: &columns, segment: number, pos: pos, skip: skip,
+                    end: end, lineNumber: lineNumber)
+                result.entries += 1
                 open = true
                 openStart = pos
-                if kind == .start, facts.peer != nil || facts.requestLine != nil || facts.duration != nil {
-                    columns.requests[columns.count - 1] = RequestFacts(
-                        matchHash: matchHash(line, peer: facts.peer, request: facts.requestLine),
-                        duration: facts.duration)
-                }
             } else {
                 columns.extendLast(toLength: end - openStart)
             }
@@ -95,11 +134,22 @@ public enum SourceIndexer {
             }
             pos = nl + 1
         }
-        if let orphan = orphanIndex {
-            // Only the first entry of a segment can be an orphan: date it like the entry after it.
-            let next = orphan + 1 < columns.count ? columns.timestamps[orphan + 1] : nil
-            columns.setTimestamp(orphan, next ?? segment.modified.nanoseconds)
-            _ = firstEntry
+        result.lines = lineNumber - (firstLine - 1)
+        return result
+    }
+
+    @inline(__always)
+    static func appendEntry(
+        facts: LineFacts, kind: LineKind, line: UnsafeRawBufferPointer, columns: inout EntryColumns, segment: Int,
+        pos: Int, skip: Int, end: Int, lineNumber: Int
+    ) {
+        columns.append(
+            facts: facts, segment: segment, offset: Int64(pos), length: end - pos, line: lineNumber,
+            messageStart: kind == .start ? min(facts.messageStart + (skip - pos), end - pos) : 0)
+        if kind == .start, facts.peer != nil || facts.requestLine != nil || facts.duration != nil {
+            columns.requests[columns.count - 1] = RequestFacts(
+                matchHash: matchHash(line, peer: facts.peer, request: facts.requestLine),
+                duration: facts.duration)
         }
     }
 

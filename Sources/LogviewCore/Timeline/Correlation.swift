@@ -18,9 +18,15 @@ public struct Correlation: Sendable {
     /// Union-find parent of each key; a root is its own parent.
     private var parent: [UInt32] = []
     /// Entries carrying a key of the group, and entries linked to it, per group root.
-    private var members: [UInt32: [EntryRef]] = [:]
+    /// Kept as one singly linked list per group in flat arrays, so no group allocates: the list
+    /// of root r runs from `memberHead[r]` along `memberNext`, ending at `memberTail[r]`; -1 = none.
+    private var memberHead: [Int32] = []
+    private var memberTail: [Int32] = []
+    private var memberNext: [Int32] = []
+    private var memberRefs: [EntryRef] = []
     /// Time span of each group (root): earliest start, latest end (ns).
-    private var spans: [UInt32: Span] = [:]
+    /// Indexed by key; meaningful at roots; `Span.none` where no entry set one.
+    private var spans: [Span] = []
     /// Per source and session: a key of the request the session is serving, and id-less entries
     /// after that request's span seen so far (they may still fall inside it once it grows).
     private var sessions: [Int: [UInt64: SessionState]] = [:]
@@ -33,6 +39,14 @@ public struct Correlation: Sendable {
     struct Span: Sendable {
         var start: Int64
         var end: Int64
+        static let none = Span(start: .max, end: .min)
+        var isNone: Bool { start == .max && end == .min }
+    }
+
+    private func span(of g: UInt32) -> Span? {
+        guard Int(g) < spans.count else { return nil }
+        let s = spans[Int(g)]
+        return s.isNone ? nil : s
     }
 
     struct SessionState: Sendable {
@@ -44,16 +58,27 @@ public struct Correlation: Sendable {
     static let unmatchedLimit = 8192
 
     init(sources: [SourceIndex]) {
-        for src in sources { adoptLocalKeys(of: src) }
+        self.init(adopting: sources)
         add(sources: sources, ranges: sources.map { 0..<$0.entries.count })
+    }
+
+    /// Only moves the sources' ids into the shared key space; `add` links their entries later.
+    init(adopting sources: [SourceIndex]) {
+        for src in sources { adoptLocalKeys(of: src) }
     }
 
     /// Moves a source's ids from its own key space into the shared one.
     mutating func adoptLocalKeys(of src: SourceIndex) {
+        if ids.count == 0 {
+            // The first source's keys become the shared ones as they are: no re-interning.
+            ids = src.localIDs
+            src.localIDs = IDTable()
+            return
+        }
         var map = [UInt32](repeating: 0, count: src.localIDs.count)
+        ids.reserveCapacity(ids.count + src.localIDs.count)
         for k in 0..<src.localIDs.count {
-            let text = Array(src.localIDs.text(of: UInt32(k)).utf8)
-            map[k] = text.withUnsafeBytes { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
+            map[k] = src.localIDs.withBytes(of: UInt32(k)) { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
         }
         src.entries.remapKeys(map)
         src.localIDs = IDTable()
@@ -62,22 +87,35 @@ public struct Correlation: Sendable {
     /// Correlates new entries: `ranges[s]` are the entry indices of source `s` to add (keys global).
     mutating func add(sources: [SourceIndex], ranges: [Range<Int>]) {
         while parent.count < ids.count { parent.append(UInt32(parent.count)) }
+        if memberHead.count < ids.count {
+            memberHead.append(contentsOf: repeatElement(-1, count: ids.count - memberHead.count))
+            memberTail.append(contentsOf: repeatElement(-1, count: ids.count - memberTail.count))
+        }
+        if spans.count < ids.count { spans.append(contentsOf: repeatElement(Span.none, count: ids.count - spans.count)) }
         // Pass 1: ids seen together, members, spans, finished requests.
-        var touched = Set<UInt32>()
+        var touched = false
         var newAccess = false
         for (s, range) in ranges.enumerated() where !range.isEmpty {
             let e = sources[s].entries
+            // The request facts of the range by position: one pass over the dictionary instead
+            // of a hashed lookup per entry.
+            var requestAt: [RequestFacts?] = []
+            if !e.requests.isEmpty {
+                requestAt = [RequestFacts?](repeating: nil, count: range.count)
+                for (i, r) in e.requests where range.contains(i) { requestAt[i - range.lowerBound] = r }
+            }
+            let hasRequests = !requestAt.isEmpty
             for i in range where e.hasKeys(i) {
                 let ks = e.keys(of: i)
                 var root = find(ks.first!)
                 for k in ks.dropFirst() { root = union(root, find(k)) }
-                members[root, default: []].append(EntryRef(source: s, entry: i))
+                appendMember(EntryRef(source: s, entry: i), to: root)
                 let t = e.timestamps[i]
-                let request = e.requests[i]
+                let request = hasRequests ? requestAt[i - range.lowerBound] : nil
                 let start = t - (request?.duration?.nanoseconds ?? 0)
                 let end = t + e.precision(i).unit.nanoseconds - 1
                 extendSpan(root, Span(start: start, end: end))
-                touched.insert(root)
+                touched = true
                 if let r = request, r.matchHash != 0, r.duration != nil {
                     accessByMatch[r.matchHash, default: []].append((ks.first!, start, end))
                     newAccess = true
@@ -88,12 +126,12 @@ public struct Correlation: Sendable {
         for (s, range) in ranges.enumerated() where !range.isEmpty {
             linkSessions(source: s, sources[s], range)
         }
-        if !touched.isEmpty { revisitPendingSessions() }
+        if touched { revisitPendingSessions() }
         // Pass 3: error-log lines, new ones and (when new access lines came) earlier misses.
-        for (s, range) in ranges.enumerated() where !range.isEmpty {
+        for (s, range) in ranges.enumerated() where !range.isEmpty && !sources[s].entries.requests.isEmpty {
             let e = sources[s].entries
             for i in range {
-                guard let r = e.requests[i], r.matchHash != 0, r.duration == nil, !e.hasKeys(i) else { continue }
+                guard !e.hasKeys(i), let r = e.requests[i], r.matchHash != 0, r.duration == nil else { continue }
                 let item = (EntryRef(source: s, entry: i), r.matchHash, e.timestamps[i], e.precision(i).unit.nanoseconds)
                 if !linkByMatch(item) {
                     unmatched.append(item)
@@ -127,7 +165,17 @@ public struct Correlation: Sendable {
     }
 
     /// Every entry of the group: those carrying its ids and those linked to it. Unordered.
-    public func entries(ofGroup g: UInt32) -> [EntryRef] { members[root(g)] ?? [] }
+    public func entries(ofGroup g: UInt32) -> [EntryRef] {
+        let r = Int(root(g))
+        guard r < memberHead.count else { return [] }
+        var out: [EntryRef] = []
+        var m = memberHead[r]
+        while m >= 0 {
+            out.append(memberRefs[Int(m)])
+            m = memberNext[Int(m)]
+        }
+        return out
+    }
 
     /// All ids (request and trace) of a group, for display.
     public func ids(ofGroup g: UInt32) -> [String] {
@@ -160,21 +208,37 @@ public struct Correlation: Sendable {
         if a == b { return a }
         let (keep, gone) = a < b ? (a, b) : (b, a)
         parent[Int(gone)] = keep
-        if let moved = members.removeValue(forKey: gone) { members[keep, default: []].append(contentsOf: moved) }
-        if let span = spans.removeValue(forKey: gone) { extendSpan(keep, span) }
+        let (k, g) = (Int(keep), Int(gone))
+        if memberHead[g] >= 0 {
+            if memberTail[k] >= 0 { memberNext[Int(memberTail[k])] = memberHead[g] } else { memberHead[k] = memberHead[g] }
+            memberTail[k] = memberTail[g]
+            memberHead[g] = -1
+            memberTail[g] = -1
+        }
+        if let span = span(of: gone) {
+            spans[Int(gone)] = .none
+            extendSpan(keep, span)
+        }
         return keep
     }
 
+    /// Adds an entry at the end of root `r`'s list. O(1), no allocation but array growth.
+    private mutating func appendMember(_ ref: EntryRef, to r: UInt32) {
+        let n = Int32(truncatingIfNeeded: memberRefs.count)
+        memberRefs.append(ref)
+        memberNext.append(-1)
+        let tail = memberTail[Int(r)]
+        if tail >= 0 { memberNext[Int(tail)] = n } else { memberHead[Int(r)] = n }
+        memberTail[Int(r)] = n
+    }
+
     private mutating func extendSpan(_ g: UInt32, _ s: Span) {
-        if let old = spans[g] {
-            spans[g] = Span(start: min(old.start, s.start), end: max(old.end, s.end))
-        } else {
-            spans[g] = s
-        }
+        let old = spans[Int(g)]
+        spans[Int(g)] = Span(start: min(old.start, s.start), end: max(old.end, s.end))
     }
 
     private mutating func link(_ ref: EntryRef, to g: UInt32) {
-        members[root(g), default: []].append(ref)
+        appendMember(ref, to: root(g))
         inferredLinkCount += 1
     }
 
@@ -183,15 +247,20 @@ public struct Correlation: Sendable {
     private mutating func linkSessions(source s: Int, _ src: SourceIndex, _ range: Range<Int>) {
         let e = src.entries
         // Visit the new entries in time order (a file can be out of order locally).
-        var order = Array(range)
-        if src.timeOrder != nil { order.sort { e.timestamps[$0] != e.timestamps[$1] ? e.timestamps[$0] < e.timestamps[$1] : $0 < $1 } }
+        var order: [Int]
+        if let timeOrder = src.timeOrder, range == 0..<e.count, timeOrder.count == e.count {
+            order = timeOrder.map { Int($0) }  // already the stable time order of all entries
+        } else {
+            order = Array(range)
+            if src.timeOrder != nil { order.sort { e.timestamps[$0] != e.timestamps[$1] ? e.timestamps[$0] < e.timestamps[$1] : $0 < $1 } }
+        }
         var states = sessions[s] ?? [:]
         for i in order {
             let session = e.sessions[i]
             guard session != 0 else { continue }
             if e.hasKeys(i) {
                 states[session] = SessionState(key: e.keys[Int(e.keyStarts[i])])
-            } else if var state = states[session], let span = spans[root(state.key)] {
+            } else if var state = states[session], let span = span(of: root(state.key)) {
                 let t = e.timestamps[i]
                 if t >= span.start && t <= span.end {
                     link(EntryRef(source: s, entry: i), to: state.key)
@@ -209,7 +278,7 @@ public struct Correlation: Sendable {
         for (s, var states) in sessions {
             var changed = false
             for (session, var state) in states where !state.pending.isEmpty {
-                guard let span = spans[root(state.key)] else { continue }
+                guard let span = span(of: root(state.key)) else { continue }
                 let before = state.pending.count
                 var keep: [(ref: EntryRef, time: Int64)] = []
                 for p in state.pending {

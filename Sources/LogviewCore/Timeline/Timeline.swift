@@ -8,7 +8,14 @@ public final class Timeline: @unchecked Sendable {
     public private(set) var order: [EntryRef]
     /// Timestamps parallel to `order`, for binary search.
     public private(set) var times: [Int64]
-    public private(set) var correlation: Correlation
+    /// Ids are adopted into one key space at once; the links (union-find, sessions, HTTP matches)
+    /// are built on first use, so a print run that never pivots by id does not pay for them.
+    public var correlation: Correlation {
+        linkCorrelation()
+        return linkedCorrelation
+    }
+    private var linkedCorrelation: Correlation
+    private var correlationLinked = false
     /// Bumped by every `ingest`; views compare it to know when to refresh.
     public private(set) var generation = 0
     /// The lowest position the last `ingest` changed (entries before it kept their positions).
@@ -18,20 +25,27 @@ public final class Timeline: @unchecked Sendable {
 
     public init(sources: [SourceIndex]) {
         self.sources = sources
-        correlation = Correlation(sources: sources)
+        linkedCorrelation = Correlation(adopting: sources)
         (order, times) = Timeline.merge(sources)
     }
 
     public var count: Int { order.count }
 
+    private func linkCorrelation() {
+        guard !correlationLinked else { return }
+        correlationLinked = true
+        linkedCorrelation.add(sources: sources, ranges: sources.map { 0..<$0.entries.count })
+    }
+
     /// Adds a source that appeared after start (a file created while following, a new remote
     /// stream) and merges its entries; returns its number. Not thread-safe, like `ingest`.
     @discardableResult
     public func addSource(_ source: SourceIndex) -> Int {
+        linkCorrelation()
         let s = sources.count
         sources.append(source)
-        correlation.adoptLocalKeys(of: source)
-        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? 0..<source.entries.count : 0..<0 })
+        linkedCorrelation.adoptLocalKeys(of: source)
+        linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? 0..<source.entries.count : 0..<0 })
         firstChangedPosition = order.count
         var refs = (0..<source.entries.count).map { EntryRef(source: s, entry: source.entry(atTimeRank: $0)) }
         if refs.isEmpty {
@@ -63,6 +77,7 @@ public final class Timeline: @unchecked Sendable {
         let src = sources[s]
         let before = src.entries.count
         let lastTime = src.entries.timestamps.last
+        linkCorrelation()
         extendedEntry = nil
         // Prefix a copy of the last entry so continuation lines can join it (entries are contiguous).
         var scanned = segment
@@ -81,7 +96,7 @@ public final class Timeline: @unchecked Sendable {
         }
         let lastLines = before > 0 ? src.entries.lineCounts[before - 1] : 0
         let lastKeys = before > 0 ? src.entries.keys(of: before - 1).count : 0
-        correlation.withIDs { ids in
+        linkedCorrelation.withIDs { ids in
             SourceIndexer.scan(scanned, number: src.segments.count, parser: src.parser, columns: &src.entries,
                 ids: &ids, firstLine: firstLine, resumeAt: resumeAt)
         }
@@ -94,7 +109,7 @@ public final class Timeline: @unchecked Sendable {
         }
         let range = before..<src.entries.count
         guard !range.isEmpty else {
-            if correlated.count > 0 { correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 }) }
+            if correlated.count > 0 { linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 }) }
             return []
         }
         for i in range where src.entries.precision(i) > src.finestPrecision { src.finestPrecision = src.entries.precision(i) }
@@ -103,7 +118,7 @@ public final class Timeline: @unchecked Sendable {
         if ordered, let last = lastTime, src.entries.timestamps[before] < last { ordered = false }
         if ordered { for i in range.dropFirst() where src.entries.timestamps[i] < src.entries.timestamps[i - 1] { ordered = false; break } }
         if !ordered { src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps) }
-        correlation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 })
+        linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 })
         var refs = range.map { EntryRef(source: s, entry: $0) }
         sortInTimeOrder(&refs)
         firstChangedPosition = order.count

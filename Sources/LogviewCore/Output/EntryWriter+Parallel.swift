@@ -1,0 +1,51 @@
+extension EntryWriter {
+    /// Renders `refs` in order and hands the bytes to `emit` in blocks, in order. With more than
+    /// one thread, consecutive blocks of `blockSize` entries are rendered in parallel (one writer
+    /// per block, so no state is shared) and emitted in order: the bytes are the same as writing
+    /// the entries one by one. Stops early, returning false, when `emit` returns false.
+    public static func render(
+        _ refs: [EntryRef], timeline: Timeline, style: Style, zone: ZoneRules, threads: Int, blockSize: Int = 8192,
+        emit: ([UInt8]) -> Bool
+    ) -> Bool {
+        if style == .json { _ = timeline.correlation }  // link before threads read it
+        let block = max(1, blockSize)
+        let blocks = (refs.count + block - 1) / block
+        let width = max(1, threads)
+        let shared = RenderedBlocks(count: width)
+        defer { shared.release() }
+        var first = 0
+        while first < blocks {
+            let round = min(width, blocks - first)
+            let start = first
+            ParallelWork.run(count: round, threads: width) { k in
+                let b = start + k
+                let writer = EntryWriter(timeline: timeline, style: style, zone: zone)
+                var out: [UInt8] = []
+                out.reserveCapacity(block * 256)
+                for ref in refs[(b * block)..<min(refs.count, (b + 1) * block)] { writer.write(ref, to: &out) }
+                shared.slots[k] = out
+            }
+            for k in 0..<round {
+                if !emit(shared.slots[k]) { return false }
+                shared.slots[k] = []
+            }
+            first += round
+        }
+        return true
+    }
+}
+
+/// One rendered buffer per worker of a round; each worker writes only its own slot.
+private final class RenderedBlocks: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<[UInt8]>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [])
+    }
+
+    func release() {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+}

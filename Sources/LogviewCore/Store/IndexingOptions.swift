@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How indexing uses the machine: how many threads, and how large the chunks a file is cut into.
+///
+/// The executable reads it once (from `LOGVIEW_THREADS` and `LOGVIEW_CHUNK_BYTES`) and passes it
+/// down; the core keeps no global of its own. One thread means the plain sequential scan.
+public struct IndexingOptions: Sendable, Equatable {
+    /// Threads to parse with; 1 = sequential.
+    public var threads: Int
+    /// Bytes per chunk of one file; a file smaller than this is one chunk.
+    public var chunkBytes: Int
+
+    public static let defaultChunkBytes = 4 << 20
+
+    public init(threads: Int = IndexingOptions.processorCount, chunkBytes: Int = IndexingOptions.defaultChunkBytes) {
+        self.threads = max(1, threads)
+        self.chunkBytes = max(1, chunkBytes)
+    }
+
+    /// Options from an environment: `LOGVIEW_THREADS` (a positive count) and `LOGVIEW_CHUNK_BYTES`
+    /// (a positive byte count); a missing or invalid value keeps the default.
+    public init(environment: [String: String]) {
+        self.init()
+        if let t = environment["LOGVIEW_THREADS"].flatMap(Int.init), t > 0 { threads = t }
+        if let c = environment["LOGVIEW_CHUNK_BYTES"].flatMap(Int.init), c > 0 { chunkBytes = c }
+    }
+
+    /// Processors online now.
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
