@@ -86,6 +86,17 @@ extension App {
             guard let ref = selectedEntry(focus) else { return }
             if bookmarks.contains(ref) { bookmarks.remove(ref) } else { bookmarks.insert(ref) }
         case .nextBookmark: nextBookmark()
+        case .toggleFollow:
+            if followState == .live {
+                isLive = false
+                unseen = 0
+                message = Message(text: "following stopped (F follows again)", isError: false)
+            } else {
+                // Off or paused: follow from the newest entry, like G.
+                isLive = true
+                moveCursor(to: panes[focus].rows.count - 1)
+                unseen = 0
+            }
         case .run(let line): run(line)
         case .resize(let r, let c):
             screenRows = r

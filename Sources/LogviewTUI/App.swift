@@ -54,7 +54,8 @@ public struct App: Sendable {
     public internal(set) var expanded: Set<EntryRef> = []
     public internal(set) var search: (pattern: Pattern, backward: Bool)?
     public internal(set) var bookmarks: Set<EntryRef> = []
-    /// Whether live sources feed the timeline (shown in the status line).
+    /// Whether live sources feed the timeline (following; shown in the status line). `F` turns
+    /// it on and off; the run loop reads it to start (or stop polling) the live feeds.
     public var isLive = false
     /// Entries that arrived while the focused pane was not at its newest entry.
     public internal(set) var unseen = 0
@@ -84,6 +85,19 @@ public struct App: Sendable {
     }
 
     public var focusedPane: Pane { panes[focus] }
+
+    /// Following as the status line shows it: off, live (the focused pane sticks to the newest
+    /// entry), or paused (the cursor was moved up) with the entries that arrived since.
+    public enum FollowState: Equatable, Sendable {
+        case off, live
+        case paused(newEntries: Int)
+    }
+
+    public var followState: FollowState {
+        guard isLive else { return .off }
+        let pane = panes[focus]
+        return pane.cursor >= pane.rows.count - 1 ? .live : .paused(newEntries: unseen)
+    }
 
     /// The selected entry of a pane, if it has rows.
     public func selectedEntry(_ p: Int) -> EntryRef? {

@@ -82,10 +82,10 @@ enum StatusLine {
         parts.append("window ±\(TimeSpanText.format(app.windowHalfWidth))")
         if let s = app.search { parts.append("search /\(VisibleText.string(s.pattern.source))/") }
         if app.wrap { parts.append("wrap") }
-        if app.isLive {
-            parts.append(app.unseen > 0 ? "follow: \(app.unseen) new below (G)" : "follow: live")
-        } else {
-            parts.append("loaded")
+        switch app.followState {
+        case .off: parts.append("follow: off")
+        case .live: parts.append("follow: live")
+        case .paused(let n): parts.append(n > 0 ? "follow: paused, \(n) new (G)" : "follow: paused (G)")
         }
         screen.put(" " + parts.joined(separator: " │ "), row: row, column: 0, role: .statusBar)
     }

@@ -11,17 +11,38 @@ public struct Viewer {
     public var app: App
     public let backend: any TerminalBackend
     public let signals: SignalWatcher?
-    public let feeds: [any LiveFeed]
+    /// The live feeds while following (pumped only while `app.isLive`).
+    public private(set) var feeds: [any LiveFeed]
+    /// Makes the live feeds the first time following starts (`F` in a viewer opened without -f).
+    var makeFeeds: (() -> [any LiveFeed])?
     /// Per-key timing for benchmarks (`LOGVIEW_RENDER_LOG`).
     public let renderLog: RenderLog?
 
-    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, feeds: [any LiveFeed], renderLog: RenderLog?) {
+    /// A viewer following `feeds` from the start (when there are any). `makeFeeds`, when given,
+    /// makes them once the operator starts following with `F`.
+    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, feeds: [any LiveFeed],
+        makeFeeds: (() -> [any LiveFeed])? = nil, renderLog: RenderLog?)
+    {
         self.app = app
         self.backend = backend
         self.signals = signals
         self.feeds = feeds
+        self.makeFeeds = feeds.isEmpty ? makeFeeds : nil
         self.renderLog = renderLog
         self.app.isLive = !feeds.isEmpty
+    }
+
+    /// Makes the feeds when following was switched on and none exist yet.
+    mutating func startFeedsIfWanted() {
+        guard app.isLive, feeds.isEmpty else { return }
+        guard let make = makeFeeds else {
+            app.isLive = false
+            app.show(message: "nothing to follow", isError: true)
+            backend.show(Renderer.render(app))
+            return
+        }
+        makeFeeds = nil
+        feeds = make()
     }
 
     /// Runs until the operator quits or a terminating signal arrives; returns the exit status
@@ -31,11 +52,13 @@ public struct Viewer {
         app.apply(.resize(rows: size.rows, columns: size.columns))
         backend.show(Renderer.render(app))
         while !app.shouldQuit {
+            startFeedsIfWanted()
+            let live = app.isLive ? feeds : []
             var fds = [pollfd(fd: backend.inputDescriptor, events: Int16(POLLIN), revents: 0)]
             if let s = signals { fds.append(pollfd(fd: s.descriptor, events: Int16(POLLIN), revents: 0)) }
             var feedSlots: [(feed: Int, slot: Int)] = []
             var timeout: Int32 = -1
-            for (f, feed) in feeds.enumerated() {
+            for (f, feed) in live.enumerated() {
                 for d in feed.descriptors {
                     feedSlots.append((f, fds.count))
                     fds.append(pollfd(fd: d, events: Int16(POLLIN), revents: 0))
@@ -47,10 +70,10 @@ public struct Viewer {
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 { return 0 }
             if fds[0].revents != 0 { handleKeys() }
-            if !feeds.isEmpty {
+            if !live.isEmpty && app.isLive {
                 var due = Set<Int>()
                 for (f, slot) in feedSlots where fds[slot].revents != 0 { due.insert(f) }
-                if ready == 0 { for (f, feed) in feeds.enumerated() where feed.deadline != nil { due.insert(f) } }
+                if ready == 0 { for (f, feed) in live.enumerated() where feed.deadline != nil { due.insert(f) } }
                 pump(due)
             }
         }

@@ -54,8 +54,9 @@ struct ViewerCommand {
         }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
         // With -f the files and the journal are followed; new entries join the timeline live.
+        // Without, `F` starts following the files after the bytes already read.
         let feeds = options.follow.follow ? load.feeds() : []
-        var loop = Viewer(app: app, backend: backend, signals: signals, feeds: feeds, renderLog: log)
+        var loop = Viewer(app: app, backend: backend, signals: signals, feeds: feeds, makeFeeds: { load.feeds() }, renderLog: log)
         let status = loop.run()
         backend.close()
         if status != 0 { return status }
