@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import LogviewCore
+import Synchronization
 
 /// A source the operator named: `[name=]path` where path is a file, directory or glob.
 public struct SourceSpec: Equatable, Sendable {
@@ -77,7 +78,11 @@ public enum SourceLoader {
         var name: String? { spec.name }
     }
 
-    public static func load(_ specs: [SourceSpec], settings: LoadSettings) -> Result {
+    /// `progress`, when given, is called with (sets read, sets in all) before reading and after
+    /// each set, from the loading threads (a viewer shows it while it waits).
+    public static func load(_ specs: [SourceSpec], settings: LoadSettings,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> Result
+    {
         var jobs: [Job] = []
         var problems: [SourceProblem] = []
         for spec in specs {
@@ -105,8 +110,11 @@ public enum SourceLoader {
         }
         let slots = SendableBuffer(outcomes)
         let frozen = jobs
+        let done = Mutex(0)
+        progress?(0, frozen.count)
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
             slots.buffer[i] = loadSet(frozen[i], settings: settings)
+            if let progress { progress(done.withLock { $0 += 1; return $0 }, frozen.count) }
         }
         var sources: [SourceIndex] = []
         var points: [FollowPoint?] = []

@@ -70,7 +70,11 @@ enum StatusLine {
         let timeline = app.timeline
         let pane = app.panes[app.focus]
         var parts: [String] = []
-        parts.append(timeline.sources.map { "\(VisibleText.string($0.name)) \($0.entries.count)" }.joined(separator: " "))
+        if let l = app.loading {
+            parts.append(l.total > 0 ? "loading \(l.done)/\(l.total) sources" : "loading")
+        } else {
+            parts.append(timeline.sources.map { "\(VisibleText.string($0.name)) \($0.entries.count)" }.joined(separator: " "))
+        }
         var paneText = app.panes.count > 1 ? "pane \(app.focus + 1)/\(app.panes.count) " : ""
         paneText += pane.rows.count == 0 ? "no entries" : "\(pane.cursor + 1)/\(pane.rows.count)"
         parts.append(paneText)
