@@ -107,12 +107,14 @@ public struct Viewer {
                 }
                 if let ms = feed.deadline { timeout = timeout < 0 ? Int32(ms) : min(timeout, Int32(ms)) }
             }
+            // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
+            if let slot = loaderSlot, fds[slot].fd < 0 { timeout = timeout < 0 ? 100 : min(timeout, 100) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return 1 }
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 { return 0 }
             if fds[0].revents != 0 { handleKeys() }
-            if let slot = loaderSlot, fds[slot].revents != 0, !app.shouldQuit { takeLoad() }
+            if let slot = loaderSlot, fds[slot].revents != 0 || fds[slot].fd < 0, !app.shouldQuit { takeLoad() }
             if !live.isEmpty && app.isLive {
                 var due = Set<Int>()
                 for (f, slot) in feedSlots where fds[slot].revents != 0 { due.insert(f) }
