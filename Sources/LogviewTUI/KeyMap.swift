@@ -7,7 +7,7 @@ public enum KeyMap {
         ("PgDn  Space  C-f", "page down"),
         ("PgUp  b  C-b", "page up"),
         ("g  Home", "first entry"),
-        ("G  End", "last entry (and stay there as entries arrive: resumes following)"),
+        ("G  End", "last entry (stays there as entries arrive; resumes paused following)"),
         ("F", "follow new entries on/off (paused: back to the newest)"),
         ("Left  Right  <  >", "scroll long lines sideways"),
         ("0  $", "back to the start / to the end of the selected line"),

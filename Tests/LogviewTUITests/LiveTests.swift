@@ -102,5 +102,13 @@ import TestSupport
         #expect(app.focusedPane.filter.include.isEmpty)
         #expect(app.focusedPane.rows.count == 5)
         #expect(app.screen.line(12).contains("│ -/orders/ │"))
+        // `\!` keeps lines matching a pattern that starts with `!`.
+        app.type(":clear")
+        app.type(.enter)
+        app.type("f\\!orders")
+        app.type(.enter)
+        #expect(app.focusedPane.filter.include.map(\.source) == ["!orders"])
+        #expect(app.focusedPane.filter.exclude.isEmpty)
+        #expect(app.focusedPane.rows.count == 0)
     }
 }
