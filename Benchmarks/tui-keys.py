@@ -59,12 +59,16 @@ def main():
     start = time.time()
     sh("-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "48", " ".join("'%s'" % c.replace("'", "'\\''") for c in cmd))
     try:
-        while "│ loaded" not in sh("capture-pane", "-p", "-t", "0"):
+        # The viewer is up at once and loads in the background: wait for the loaded status line.
+        def loaded_status():
+            return [l for l in sh("capture-pane", "-p", "-t", "0").splitlines()
+                    if "│ follow: off" in l and not l.startswith(" loading")]
+        while not loaded_status():
             if time.time() - start > 300:
-                raise SystemExit("the viewer did not open")
+                raise SystemExit("the viewer did not load")
             time.sleep(0.05)
         opened = time.time() - start
-        status = [l for l in sh("capture-pane", "-p", "-t", "0").splitlines() if "│ loaded" in l][0]
+        status = loaded_status()[0]
         press("g")
         for _ in range(args.repeat):
             measure("line down (j)", "j")
@@ -95,7 +99,7 @@ def main():
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)
     size = sum(os.path.getsize(os.path.join(args.corpus, f)) for f in FILES)
-    print("corpus %s: %.1f MB in %s; viewer open after %.1f s" % (args.corpus, size / 1e6, ", ".join(FILES), opened))
+    print("corpus %s: %.1f MB in %s; viewer loaded after %.1f s" % (args.corpus, size / 1e6, ", ".join(FILES), opened))
     print(status.strip())
     print("%-20s %8s %8s %8s" % ("key", "median", "p90", "max"))
     for name, values in results.items():

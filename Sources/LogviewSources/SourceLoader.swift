@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import LogviewCore
+import Synchronization
 
 /// A source the operator named: `[name=]path` where path is a file, directory or glob.
 public struct SourceSpec: Equatable, Sendable {
@@ -79,7 +80,11 @@ public enum SourceLoader {
         var name: String? { spec.name }
     }
 
-    public static func load(_ specs: [SourceSpec], settings: LoadSettings) -> Result {
+    /// `progress`, when given, is called with (sets read, sets in all) before reading and after
+    /// each set, from the loading threads (a viewer shows it while it waits).
+    public static func load(_ specs: [SourceSpec], settings: LoadSettings,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> Result
+    {
         var jobs: [Job] = []
         var problems: [SourceProblem] = []
         for spec in specs {
@@ -107,12 +112,16 @@ public enum SourceLoader {
         }
         let slots = SendableBuffer(outcomes)
         let frozen = jobs
+        let done = Mutex(0)
+        progress?(0, frozen.count)
+        let loadOne: @Sendable (Int) -> Void = { i in
+            slots.buffer[i] = loadSet(frozen[i], settings: settings)
+            if let progress { progress(done.withLock { $0 += 1; return $0 }, frozen.count) }
+        }
         if settings.indexing.threads == 1 {
-            for i in frozen.indices { slots.buffer[i] = loadSet(frozen[i], settings: settings) }
+            for i in frozen.indices { loadOne(i) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
-                slots.buffer[i] = loadSet(frozen[i], settings: settings)
-            }
+            DispatchQueue.concurrentPerform(iterations: frozen.count, execute: loadOne)
         }
         var sources: [SourceIndex] = []
         var points: [FollowPoint?] = []

@@ -56,10 +56,14 @@ extension App {
             guard let pattern = compile(p.text) else { return }
             search = (pattern, p.kind == .searchBackward)
             find(pattern, backward: p.kind == .searchBackward, from: panes[focus].cursor)
-        case .filterIn, .filterOut:
-            guard !p.text.isEmpty, let pattern = compile(p.text) else { return }
+        case .filter:
+            // `!RE` drops matches; `\!RE` keeps lines matching a literal `!` pattern.
+            let drops = p.text.hasPrefix("!")
+            var text = drops ? String(p.text.dropFirst()) : p.text
+            if text.hasPrefix("\\!") { text.removeFirst() }
+            guard !text.isEmpty, let pattern = compile(text) else { return }
             var f = panes[focus].filter
-            if p.kind == .filterIn { f.include.append(pattern) } else { f.exclude.append(pattern) }
+            if drops { f.exclude.append(pattern) } else { f.include.append(pattern) }
             setFilter(f)
         }
     }

@@ -86,6 +86,17 @@ extension App {
             guard let ref = selectedEntry(focus) else { return }
             if bookmarks.contains(ref) { bookmarks.remove(ref) } else { bookmarks.insert(ref) }
         case .nextBookmark: nextBookmark()
+        case .toggleFollow:
+            if followState == .live {
+                isLive = false
+                unseen = 0
+                message = Message(text: "following stopped (F follows again)", isError: false)
+            } else {
+                // Off or paused: follow from the newest entry, like G.
+                isLive = true
+                moveCursor(to: panes[focus].rows.count - 1)
+                unseen = 0
+            }
         case .run(let line): run(line)
         case .resize(let r, let c):
             screenRows = r
@@ -415,6 +426,11 @@ extension App {
     /// follow. Call after `LiveFeed.pump`. Rebuilds a pane only when entries were inserted
     /// before its end (late entries).
     public mutating func timelineGrew() {
+        if timeline.sources.count != sourceNames.count {
+            let first = sourceNames.count
+            refreshSourceColumns()
+            hideUnwantedSources(from: first)
+        }
         for p in panes.indices {
             let atEnd = panes[p].cursor >= panes[p].rows.count - 1
             let anchor = selectedEntry(p)
@@ -429,7 +445,7 @@ extension App {
             }
             if atEnd {
                 panes[p].cursor = max(panes[p].rows.count - 1, 0)
-            } else if p == focus {
+            } else if p == focus && loading == nil {
                 unseen += added
             }
             ensureVisible(p)
@@ -438,6 +454,34 @@ extension App {
 }
 
 extension App {
+    /// Takes the timeline loaded in the background in place of the (empty) one shown while
+    /// loading: the panes keep their filters (the command line's and any set meanwhile), are
+    /// rebuilt, and start at the newest entry as a viewer opened on loaded sources does.
+    public mutating func loaded(_ complete: Timeline) {
+        timeline = complete
+        loading = nil
+        refreshSourceColumns()
+        hideUnwantedSources(from: 0)
+        pivots = []
+        pivotHistory = []
+        bookmarks = []
+        expanded = []
+        unseen = 0
+        for p in panes.indices {
+            panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
+            panes[p].cursor = max(panes[p].rows.count - 1, 0)
+            ensureVisible(p)
+        }
+    }
+
+    /// Hides sources `from...` in every pane when `--source` did not name them.
+    mutating func hideUnwantedSources(from first: Int) {
+        guard !onlySourceNames.isEmpty else { return }
+        for s in first..<timeline.sources.count where !onlySourceNames.contains(timeline.sources[s].name) {
+            for p in panes.indices { panes[p].filter.hiddenSources.insert(s) }
+        }
+    }
+
     /// Shows a line at the bottom until the next key (source problems at start, a bad theme).
     public mutating func show(message text: String, isError: Bool) {
         message = Message(text: VisibleText.string(text), isError: isError)

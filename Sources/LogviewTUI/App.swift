@@ -28,7 +28,7 @@ public struct Message: Sendable, Equatable {
 /// draws it. The timeline is shared, read-only here (live entries are added by the run loop,
 /// which then calls `timelineGrew`).
 public struct App: Sendable {
-    public let timeline: Timeline
+    public internal(set) var timeline: Timeline
     /// Zone times are shown in.
     public let zone: ZoneRules
     public internal(set) var screenRows: Int
@@ -54,7 +54,8 @@ public struct App: Sendable {
     public internal(set) var expanded: Set<EntryRef> = []
     public internal(set) var search: (pattern: Pattern, backward: Bool)?
     public internal(set) var bookmarks: Set<EntryRef> = []
-    /// Whether live sources feed the timeline (shown in the status line).
+    /// Whether live sources feed the timeline (following; shown in the status line). `F` turns
+    /// it on and off; the run loop reads it to start (or stop polling) the live feeds.
     public var isLive = false
     /// Entries that arrived while the focused pane was not at its newest entry.
     public internal(set) var unseen = 0
@@ -62,12 +63,17 @@ public struct App: Sendable {
     public internal(set) var shouldQuit = false
     /// The wall clock at the last key (for relative times in `:goto -5m`); set by the run loop.
     public var now = Timestamp(nanoseconds: 0)
-    /// The problems sources reported while loading, shown once at start.
-    public let sourceNames: [String]
+    /// The sources' names (kept in step with the timeline's sources).
+    public internal(set) var sourceNames: [String] = []
     /// Digits after the second in the time column.
-    let fractionDigits: Int
+    var fractionDigits = 0
     /// Width of the source tag column.
-    let sourceWidth: Int
+    var sourceWidth = 3
+    /// Loading in the background: how far it is (nil once the timeline is complete).
+    public var loading: BackgroundLoad.Progress?
+    /// `--source`: only these sources are shown at start, also sources that arrive later
+    /// (loaded in the background, new files while following). Empty: all.
+    public var onlySourceNames: Set<String> = []
 
     /// A viewer over `timeline` with one pane showing `filter`.
     public init(timeline: Timeline, zone: ZoneRules, filter: PaneFilter = PaneFilter(), rows: Int = 24, columns: Int = 80) {
@@ -75,15 +81,33 @@ public struct App: Sendable {
         self.zone = zone
         screenRows = rows
         screenColumns = columns
-        sourceNames = timeline.sources.map(\.name)
-        fractionDigits = min((timeline.sources.map(\.finestPrecision).max() ?? .seconds).fractionDigits, 6)
-        sourceWidth = min(max(timeline.sources.map { DisplayWidth.of(VisibleText.string($0.name)) }.max() ?? 1, 3), 12)
         panes = [Pane(filter: filter, rows: PaneRows.build(timeline, filter: filter, pivots: []))]
         panes[0].cursor = max(panes[0].rows.count - 1, 0)
+        refreshSourceColumns()
         ensureVisible(0)
     }
 
+    /// Names and column widths from the timeline's sources (again when sources were added).
+    mutating func refreshSourceColumns() {
+        sourceNames = timeline.sources.map(\.name)
+        fractionDigits = min((timeline.sources.map(\.finestPrecision).max() ?? .seconds).fractionDigits, 6)
+        sourceWidth = min(max(timeline.sources.map { DisplayWidth.of(VisibleText.string($0.name)) }.max() ?? 1, 3), 12)
+    }
+
     public var focusedPane: Pane { panes[focus] }
+
+    /// Following as the status line shows it: off, live (the focused pane sticks to the newest
+    /// entry), or paused (the cursor was moved up) with the entries that arrived since.
+    public enum FollowState: Equatable, Sendable {
+        case off, live
+        case paused(newEntries: Int)
+    }
+
+    public var followState: FollowState {
+        guard isLive else { return .off }
+        let pane = panes[focus]
+        return pane.cursor >= pane.rows.count - 1 ? .live : .paused(newEntries: unseen)
+    }
 
     /// The selected entry of a pane, if it has rows.
     public func selectedEntry(_ p: Int) -> EntryRef? {

@@ -32,6 +32,8 @@ public enum Command: Equatable, Sendable {
     case cycleLevel
     case toggleSource(Int)
     case toggleBookmark, nextBookmark
+    /// `F`: start following (or resume at the newest entry when paused); stop when live.
+    case toggleFollow
     /// Run a `:` command line.
     case run(String)
     case resize(rows: Int, columns: Int)
@@ -50,15 +52,15 @@ public enum Axis: Sendable, Equatable {
 }
 
 public enum PromptKind: Sendable, Equatable {
-    case command, searchForward, searchBackward, filterIn, filterOut
+    /// `filter` keeps entries matching its pattern; `!PATTERN` drops them instead.
+    case command, searchForward, searchBackward, filter
 
     var label: String {
         switch self {
         case .command: return ":"
         case .searchForward: return "/"
         case .searchBackward: return "?"
-        case .filterIn: return "filter in: "
-        case .filterOut: return "filter out: "
+        case .filter: return "filter (!RE drops): "
         }
     }
 }

@@ -7,7 +7,8 @@ public enum KeyMap {
         ("PgDn  Space  C-f", "page down"),
         ("PgUp  b  C-b", "page up"),
         ("g  Home", "first entry"),
-        ("G  End", "last entry (and stay there as entries arrive)"),
+        ("G  End", "last entry (stays there as entries arrive; resumes paused following)"),
+        ("F", "follow new entries on/off (paused: back to the newest)"),
         ("Left  Right  <  >", "scroll long lines sideways"),
         ("0  $", "back to the start / to the end of the selected line"),
         ("W", "wrap long lines on/off"),
@@ -20,7 +21,7 @@ public enum KeyMap {
         ("Backspace  Esc", "pop the last pivot (cursor kept); without pivots: clear the search"),
         ("/  ?", "search forward / backward (regular expression)"),
         ("n  N", "next / previous match"),
-        ("f  F", "filter this pane: keep / drop entries matching a pattern"),
+        ("f", "filter this pane: RE keeps matching entries, !RE drops them"),
         ("l", "cycle this pane's minimum level"),
         ("1 .. 9", "show/hide source 1..9 in this pane"),
         ("s  v", "split the pane: stacked / side by side"),
@@ -108,8 +109,8 @@ public enum KeyMap {
         case .character("/"): return .openPrompt(.searchForward)
         case .character("?"): return .openPrompt(.searchBackward)
         case .character(":"): return .openPrompt(.command)
-        case .character("f"): return .openPrompt(.filterIn)
-        case .character("F"): return .openPrompt(.filterOut)
+        case .character("f"): return .openPrompt(.filter)
+        case .character("F"): return .toggleFollow
         case .character("n"): return .searchNext
         case .character("N"): return .searchPrevious
         case .character("l"): return .cycleLevel

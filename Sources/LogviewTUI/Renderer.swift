@@ -70,7 +70,11 @@ enum StatusLine {
         let timeline = app.timeline
         let pane = app.panes[app.focus]
         var parts: [String] = []
-        parts.append(timeline.sources.map { "\(VisibleText.string($0.name)) \($0.entries.count)" }.joined(separator: " "))
+        if let l = app.loading {
+            parts.append(l.total > 0 ? "loading \(l.done)/\(l.total) sources" : "loading")
+        } else {
+            parts.append(timeline.sources.map { "\(VisibleText.string($0.name)) \($0.entries.count)" }.joined(separator: " "))
+        }
         var paneText = app.panes.count > 1 ? "pane \(app.focus + 1)/\(app.panes.count) " : ""
         paneText += pane.rows.count == 0 ? "no entries" : "\(pane.cursor + 1)/\(pane.rows.count)"
         parts.append(paneText)
@@ -82,10 +86,10 @@ enum StatusLine {
         parts.append("window ±\(TimeSpanText.format(app.windowHalfWidth))")
         if let s = app.search { parts.append("search /\(VisibleText.string(s.pattern.source))/") }
         if app.wrap { parts.append("wrap") }
-        if app.isLive {
-            parts.append(app.unseen > 0 ? "follow: \(app.unseen) new below (G)" : "follow: live")
-        } else {
-            parts.append("loaded")
+        switch app.followState {
+        case .off: parts.append("follow: off")
+        case .live: parts.append("follow: live")
+        case .paused(let n): parts.append(n > 0 ? "follow: paused, \(n) new (G)" : "follow: paused (G)")
         }
         screen.put(" " + parts.joined(separator: " │ "), row: row, column: 0, role: .statusBar)
     }

@@ -11,17 +11,74 @@ public struct Viewer {
     public var app: App
     public let backend: any TerminalBackend
     public let signals: SignalWatcher?
-    public let feeds: [any LiveFeed]
+    /// The live feeds while following (pumped only while `app.isLive`).
+    public private(set) var feeds: [any LiveFeed]
+    /// Makes the live feeds the first time following starts (`F` in a viewer opened without -f).
+    var makeFeeds: (() -> [any LiveFeed])?
     /// Per-key timing for benchmarks (`LOGVIEW_RENDER_LOG`).
     public let renderLog: RenderLog?
 
-    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, feeds: [any LiveFeed], renderLog: RenderLog?) {
+    /// A viewer following `feeds` from the start (when there are any). `makeFeeds`, when given,
+    /// makes them once the operator starts following with `F`.
+    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, feeds: [any LiveFeed],
+        makeFeeds: (() -> [any LiveFeed])? = nil, renderLog: RenderLog?)
+    {
         self.app = app
         self.backend = backend
         self.signals = signals
         self.feeds = feeds
+        self.makeFeeds = feeds.isEmpty ? makeFeeds : nil
         self.renderLog = renderLog
         self.app.isLive = !feeds.isEmpty
+    }
+
+    /// The sources being loaded (started by `run`); the viewer answers keys meanwhile.
+    var loader: BackgroundLoad?
+
+    /// A viewer that opens at once over an empty timeline while `loader` reads the sources;
+    /// `follow` starts following (`makeFeeds`) once they are loaded.
+    public init(app: App, backend: any TerminalBackend, signals: SignalWatcher?, loader: BackgroundLoad,
+        follow: Bool, makeFeeds: @escaping () -> [any LiveFeed], renderLog: RenderLog?)
+    {
+        self.init(app: app, backend: backend, signals: signals, feeds: [], makeFeeds: makeFeeds, renderLog: renderLog)
+        self.loader = loader
+        self.app.isLive = follow
+        self.app.loading = BackgroundLoad.Progress(done: 0, total: 0)
+    }
+
+    /// The problems loading reported (after the outcome was taken).
+    public private(set) var loadProblems: [String] = []
+
+    /// Whether the sources are all there (no loader, or it is done).
+    public var isLoaded: Bool { loader?.isFinished ?? true }
+
+    /// Takes the loader's progress, and its timeline when it is done.
+    mutating func takeLoad() {
+        guard let loader else { return }
+        let (progress, outcome) = loader.take()
+        if let outcome {
+            app.loaded(outcome.timeline)
+            loadProblems = outcome.problems
+            if let first = outcome.problems.first {
+                app.show(message: first + (outcome.problems.count > 1 ? " (and \(outcome.problems.count - 1) more)" : ""), isError: true)
+            }
+        } else {
+            app.loading = progress
+        }
+        backend.show(Renderer.render(app))
+    }
+
+    /// Makes the feeds when following was switched on and none exist yet.
+    mutating func startFeedsIfWanted() {
+        guard app.isLive, feeds.isEmpty, isLoaded else { return }
+        guard let make = makeFeeds else {
+            app.isLive = false
+            app.show(message: "nothing to follow", isError: true)
+            backend.show(Renderer.render(app))
+            return
+        }
+        makeFeeds = nil
+        feeds = make()
     }
 
     /// Runs until the operator quits or a terminating signal arrives; returns the exit status
@@ -30,27 +87,38 @@ public struct Viewer {
         let size = backend.size
         app.apply(.resize(rows: size.rows, columns: size.columns))
         backend.show(Renderer.render(app))
+        loader?.start()
         while !app.shouldQuit {
+            startFeedsIfWanted()
+            let live = app.isLive ? feeds : []
             var fds = [pollfd(fd: backend.inputDescriptor, events: Int16(POLLIN), revents: 0)]
             if let s = signals { fds.append(pollfd(fd: s.descriptor, events: Int16(POLLIN), revents: 0)) }
+            var loaderSlot: Int?
+            if let loader, !loader.isFinished {
+                loaderSlot = fds.count
+                fds.append(pollfd(fd: loader.descriptor, events: Int16(POLLIN), revents: 0))
+            }
             var feedSlots: [(feed: Int, slot: Int)] = []
             var timeout: Int32 = -1
-            for (f, feed) in feeds.enumerated() {
+            for (f, feed) in live.enumerated() {
                 for d in feed.descriptors {
                     feedSlots.append((f, fds.count))
                     fds.append(pollfd(fd: d, events: Int16(POLLIN), revents: 0))
                 }
                 if let ms = feed.deadline { timeout = timeout < 0 ? Int32(ms) : min(timeout, Int32(ms)) }
             }
+            // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
+            if let slot = loaderSlot, fds[slot].fd < 0 { timeout = timeout < 0 ? 100 : min(timeout, 100) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return 1 }
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 { return 0 }
             if fds[0].revents != 0 { handleKeys() }
-            if !feeds.isEmpty {
+            if let slot = loaderSlot, fds[slot].revents != 0 || fds[slot].fd < 0, !app.shouldQuit { takeLoad() }
+            if !live.isEmpty && app.isLive {
                 var due = Set<Int>()
                 for (f, slot) in feedSlots where fds[slot].revents != 0 { due.insert(f) }
-                if ready == 0 { for (f, feed) in feeds.enumerated() where feed.deadline != nil { due.insert(f) } }
+                if ready == 0 { for (f, feed) in live.enumerated() where feed.deadline != nil { due.insert(f) } }
                 pump(due)
             }
         }

@@ -9,8 +9,9 @@ import Glibc
 ///
 /// Entries wait in a reorder buffer so entries of different sources that arrive close together
 /// come out in time order: an entry is printed once every other source has delivered something at
-/// least as new (it cannot be overtaken), or after `reorderWindow` at the latest. An older entry
-/// that arrives after that is printed when it arrives, never dropped.
+/// least as new or has gone quiet (delivered nothing at a pump `settle` after the entry arrived:
+/// a source that is not written holds nobody back), or after `reorderWindow` at the latest. An
+/// older entry that arrives after that is printed when it arrives, never dropped.
 struct FollowPrinter {
     let timeline: Timeline
     let feeds: [any LiveFeed]
@@ -20,12 +21,17 @@ struct FollowPrinter {
     let reorderWindow: Int64
     let clock: () -> Int64
 
-    /// A held entry and when it arrived (ms).
+    /// A held entry, when it arrived (ms) and at which pump.
     private struct Held {
         var ref: EntryRef
         var time: Int64
         var arrived: Int64
+        var pump: Int
     }
+
+    /// How long after an entry arrived a source that delivered nothing since counts as quiet:
+    /// time for a write made together with the entry's (another file, a moment later) to be seen.
+    var settle: Int64 { min(reorderWindow, 50) }
 
     /// Runs until SIGINT/SIGTERM or until stdout's reader goes away; returns false in the latter case.
     /// `printed` are the entries already printed (the initial selection).
@@ -45,6 +51,10 @@ struct FollowPrinter {
         // Column widths depend on the sources: a source added while following gets a new writer.
         var writer = self.writer
         var writerSources = timeline.sources.count
+        // Pumps so far, when the last one ran, and the last pump at which each source delivered.
+        var pumps = 0
+        var lastPumpTime = Int64.min
+        var lastActivePump = [Int](repeating: 0, count: timeline.sources.count)
 
         func hold(_ ref: EntryRef, now: Int64) {
             let t = timeline.timestamp(ref).nanoseconds
@@ -54,7 +64,7 @@ struct FollowPrinter {
                 let mid = (lo + hi) / 2
                 if held[mid].time < t || (held[mid].time == t && held[mid].ref < ref) { lo = mid + 1 } else { hi = mid }
             }
-            held.insert(Held(ref: ref, time: t, arrived: now), at: lo)
+            held.insert(Held(ref: ref, time: t, arrived: now, pump: pumps), at: lo)
         }
 
         func release(now: Int64, all: Bool) -> Bool {
@@ -74,7 +84,12 @@ struct FollowPrinter {
         }
 
         func overtakenByAll(_ h: Held) -> Bool {
-            for s in newest.indices where s != h.ref.source && newest[s] < h.time { return false }
+            let settled = lastPumpTime - h.arrived >= settle
+            for s in newest.indices where s != h.ref.source && newest[s] < h.time {
+                // Not overtaken by s, but s has been quiet since the entry came: nothing to wait for.
+                if settled && lastActivePump[s] <= h.pump { continue }
+                return false
+            }
             return true
         }
 
@@ -88,7 +103,11 @@ struct FollowPrinter {
             func consider(_ ms: Int64) { timeout = timeout < 0 ? max(0, ms) : min(timeout, max(0, ms)) }
             for feed in feeds { if let d = feed.deadline { consider(Int64(d)) } }
             let now = clock()
-            for h in held { consider(h.arrived + reorderWindow - now) }
+            for h in held {
+                consider(h.arrived + reorderWindow - now)
+                // One pump after the settle time tells whether the other sources have gone quiet.
+                if lastPumpTime < h.arrived + settle { consider(h.arrived + settle - now) }
+            }
             let ready = poll(&fds, nfds_t(fds.count), Int32(clamping: timeout))
             if ready < 0 && errno != EINTR { return true }
             if fds[0].revents != 0 {
@@ -97,16 +116,22 @@ struct FollowPrinter {
             }
             if watchStdout, fds[1].revents & Int16(POLLERR | POLLHUP) != 0 { return false }
             let pumped = clock()
+            pumps += 1
+            lastPumpTime = pumped
             for feed in feeds {
                 let added = feed.pump(into: timeline)
                 for p in feed.takeProblems() { Stderr.line("logview: \(p)") }
                 while newest.count < timeline.sources.count { newest.append(.min) }
+                while lastActivePump.count < timeline.sources.count { lastActivePump.append(0) }
                 for ref in added {
+                    lastActivePump[ref.source] = pumps
                     let t = timeline.timestamp(ref).nanoseconds
                     if t > newest[ref.source] { newest[ref.source] = t }
                     if query.requestIDs.isEmpty, timeline.passesFilters(ref, query) { hold(ref, now: pumped) }
                 }
-                for ref in feed.takeExtendedEntries() where lastPrinted[ref.source] == ref {
+                let extended = feed.takeExtendedEntries()
+                for ref in extended { lastActivePump[ref.source] = pumps }
+                for ref in extended where lastPrinted[ref.source] == ref {
                     // Lines joined an entry already printed: print it again, whole.
                     if query.requestIDs.isEmpty ? timeline.passesFilters(ref, query) : shown.contains(ref) {
                         hold(ref, now: pumped)

@@ -1,5 +1,6 @@
 import LogviewCore
 import LogviewSources
+import Synchronization
 
 /// What print mode and the viewer both start from: the sources read into one timeline, the
 /// query of the filter flags, and what a live feed needs to follow the same sources.
@@ -12,6 +13,8 @@ struct LoadedSources {
     var loaded: SourceLoader.Result
     /// Journal feeds opened at the journal's tail (only when following).
     var journalFeeds: [JournalFeed] = []
+    /// Journal notices not printed yet (the viewer prints them when it closes).
+    var notices: [String] = []
 
     /// Sources that could not be read (each one line for stderr).
     var problems: [SourceProblem] { loaded.problems }
@@ -19,5 +22,51 @@ struct LoadedSources {
     /// The live feeds that follow every source: the files (by name, through rotation) and the journal.
     func feeds() -> [any LiveFeed] {
         [FileFeed(specs: specs, loaded: loaded, settings: settings)] + journalFeeds.map { $0 as any LiveFeed }
+    }
+}
+
+/// What to read, decided from the arguments before anything is read (`PrintCommand.planSources`):
+/// print mode loads it at once, the viewer in the background while it is already up.
+struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: paths), read by one thread at a time
+    var specs: [SourceSpec]
+    var settings: LoadSettings
+    var journalSpecs: [JournalSpec]
+    var unsupported: [SourceProblem]
+    var demoFiles: DemoCorpus.Written?
+    var query: Query
+    var displayZone: ZoneRules
+    var follow: Bool
+
+    /// Reads, indexes and merges every source. `printProblems`: source problems and journal notices
+    /// go to stderr at once (print mode; the viewer shows them itself and prints them on exit).
+    /// `progress` gets (steps done, steps in all): each file set is one, the journal one more.
+    func load(printProblems: Bool = true, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LoadedSources {
+        let journalSteps = journalSpecs.isEmpty ? 0 : 1
+        let fileSteps = Mutex(0)
+        var fileProgress: (@Sendable (Int, Int) -> Void)?
+        if let progress {
+            fileProgress = { done, total in
+                fileSteps.withLock { $0 = total }
+                progress(done, total + journalSteps)
+            }
+        }
+        var loaded = SourceLoader.load(specs, settings: settings, progress: fileProgress)
+        if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
+        loaded.problems += unsupported
+        let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until, follow: follow)
+        loaded.sources += journal.sources
+        loaded.problems += journal.problems
+        var notices = journal.notices.map { "\($0)" }
+        if journalSteps > 0, let progress {
+            let files = fileSteps.withLock { $0 }
+            progress(files + 1, files + 1)
+        }
+        if printProblems {
+            for n in notices { Stderr.line("logview: \(n)") }
+            for p in loaded.problems { Stderr.line("logview: \(p)") }
+            notices = []
+        }
+        return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
+            specs: specs, settings: settings, loaded: loaded, journalFeeds: journal.feeds, notices: notices)
     }
 }

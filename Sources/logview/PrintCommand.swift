@@ -43,6 +43,11 @@ struct PrintCommand {
     /// one timeline (problems go to stderr) and makes the query of the filter flags. Shared by
     /// print mode and the viewer.
     func loadSources() throws -> LoadedSources {
+        try planSources().load()
+    }
+
+    /// Everything before reading: settings, the sources to read, the query (bad arguments fail here).
+    func planSources() throws -> SourcePlan {
         let setup = try SourceSetup(options: options.setup, environment: environment)
         let systemZone = ZoneLoader.system(environment: environment)
         let displayZone = try zone(options.tz == "local" ? setup.config?.defaults.displayZone ?? "local" : options.tz)
@@ -105,18 +110,8 @@ struct PrintCommand {
         }
         let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
         _ = try options.follow.reorderWindowMilliseconds()  // a bad --reorder-window fails before anything loads
-
-        var loaded = SourceLoader.load(specs, settings: settings)
-        if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
-        loaded.problems += unsupported
-        let journal = JournalLoader.load(
-            journalSpecs, since: query.since, until: query.until, follow: options.follow.follow)
-        loaded.sources += journal.sources
-        loaded.problems += journal.problems
-        for n in journal.notices { Stderr.line("logview: \(n)") }
-        for p in loaded.problems { Stderr.line("logview: \(p)") }
-        return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
-            specs: specs, settings: settings, loaded: loaded, journalFeeds: journal.feeds)
+        return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
+            demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

@@ -18,8 +18,9 @@ struct ViewerCommand {
     static func wanted(_ options: Logview) -> Bool { !options.print && !options.setup.showSources && isatty(1) == 1 }
 
     func run() throws -> Int32 {
-        let load = try PrintCommand(options: options, environment: environment).loadSources()
-        let (timeline, query, zone, problems) = (load.timeline, load.query, load.displayZone, load.problems)
+        // Arguments are checked before the screen changes; the sources are read while the viewer is up.
+        let plan = try PrintCommand(options: options, environment: environment).planSources()
+        let (query, zone) = (plan.query, plan.displayZone)
         var theme = Theme.standard
         var themeProblem: String?
         if let name = viewer.theme {
@@ -38,27 +39,41 @@ struct ViewerCommand {
         filter.include = query.include
         filter.exclude = query.exclude
         filter.minimumLevel = query.minimumLevel
-        if !query.sources.isEmpty {
-            filter.hiddenSources = Set(timeline.sources.indices.filter { !query.sources.contains(timeline.sources[$0].name) })
+        let loadedBox = LoadedBox()
+        let loader = BackgroundLoad { report in
+            let load = plan.load(printProblems: false) { done, total in report(.init(done: done, total: total)) }
+            loadedBox.value = load  // before the outcome is published: the run loop reads it after
+            return BackgroundLoad.Outcome(timeline: load.timeline, problems: load.problems.map { "\($0)" })
         }
         let signals = SignalWatcher()  // before curses, so ncurses leaves these signals to us
         CrashRestore.arm(terminal: 1)  // even a crash gives the terminal back (stdout is the terminal here)
         defer { CrashRestore.disarm() }
         let backend = try CursesTerminal(theme: theme, colour: colour)
         let size = backend.size
-        var app = App(timeline: timeline, zone: zone, filter: filter, rows: size.rows, columns: size.columns)
-        if let themeProblem {
-            app.show(message: themeProblem, isError: true)
-        } else if let first = problems.first {
-            app.show(message: "\(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), isError: true)
-        }
+        var app = App(timeline: Timeline(sources: []), zone: zone, filter: filter, rows: size.rows, columns: size.columns)
+        app.onlySourceNames = query.sources
+        if let themeProblem { app.show(message: themeProblem, isError: true) }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
-        // With -f the files and the journal are followed; new entries join the timeline live.
-        let feeds = options.follow.follow ? load.feeds() : []
-        var loop = Viewer(app: app, backend: backend, signals: signals, feeds: feeds, renderLog: log)
+        // With -f the files and the journal are followed once loaded; new entries join the
+        // timeline live. Without, `F` starts following the files after the bytes already read.
+        var loop = Viewer(app: app, backend: backend, signals: signals, loader: loader, follow: options.follow.follow,
+            makeFeeds: { loadedBox.value?.feeds() ?? [] }, renderLog: log)
         let status = loop.run()
         backend.close()
+        // Source problems stay on the terminal after the viewer is gone (when loading finished).
+        if loop.isLoaded, let load = loadedBox.value {
+            for n in load.notices { Stderr.line("logview: \(n)") }
+            for p in load.problems { Stderr.line("logview: \(p)") }
+        } else if let demo = plan.demoFiles {
+            DemoCorpus.remove(demo)  // quit while loading: the loader would have removed them
+        }
         if status != 0 { return status }
-        return problems.isEmpty ? 0 : 1
+        return loop.loadProblems.isEmpty ? 0 : 1
     }
+}
+
+/// The loaded sources, handed from the loading thread to the run loop (written before the
+/// loader publishes its outcome, read after the run loop has taken it).
+final class LoadedBox: @unchecked Sendable {
+    var value: LoadedSources?
 }

@@ -271,6 +271,32 @@ final class AppendingWriter {
             == ["a start", "b start", "b at :05, written later", "a at :10", "b at :20", "a at :03, very late"])
     }
 
+    @Test func aQuietSourceHoldsNoEntryBackForTheWholeWindow() throws {
+        let dir = try TemporaryDirectory("follow-quiet")
+        defer { dir.remove() }
+        let a = dir.file("a.log"), b = dir.file("b.log"), c = dir.file("c.log")
+        try Self.springLine(1, "a start").write(toFile: a, atomically: false, encoding: .utf8)
+        try Self.springLine(2, "b start").write(toFile: b, atomically: false, encoding: .utf8)
+        try Self.springLine(3, "c start").write(toFile: c, atomically: false, encoding: .utf8)
+        // Five seconds of window: each line below is printed well before its window is over,
+        // because b and c are not written (they cannot deliver anything older).
+        let run = try FollowRun(["--reorder-window", "5s", a, b, c], in: dir)
+        try run.waitForMessages("the start") { $0.count == 3 }
+        let wa = try AppendingWriter(a)
+        wa.write(Self.springLine(10, "a at :10"))
+        try run.waitForMessages("a at :10, before its window closes", timeout: .seconds(3)) { $0.count == 4 }
+        wa.write(Self.springLine(11, "a at :11"))
+        try run.waitForMessages("a at :11, before its window closes", timeout: .seconds(3)) { $0.count == 5 }
+        // Two sources written together still come out in time order.
+        let wb = try AppendingWriter(b), wc = try AppendingWriter(c)
+        wb.write(Self.springLine(30, "b at :30"))
+        wc.write(Self.springLine(20, "c at :20, written later"))
+        try run.waitForMessages("b and c") { $0.count == 7 }
+        #expect(run.stop() == 0)
+        #expect(run.messages().map { $0.replacingOccurrences(of: "INFO 4242 --- [main] c.e.Follow : ", with: "") }
+            == ["a start", "b start", "c start", "a at :10", "a at :11", "c at :20, written later", "b at :30"])
+    }
+
     @Test func aRequestIDQueryPrintsNewEntriesOfThatRequestOnly() throws {
         let dir = try TemporaryDirectory("follow-request")
         defer { dir.remove() }

@@ -15,7 +15,7 @@ import TestSupport
         #expect(lines[5] == " 01-30 14:02:10.000 nginx      ERROR 10.0.0.2 - - [30/Jan/2026:14:02:10 +0000] \"POST /api/orders HTT")
         #expect(lines[6] == " 01-30 14:02:20.000 nginx      INFO  10.0.0.3 - - [30/Jan/2026:14:02:20 +0000] \"GET /health HTTP/1.1")
         #expect(lines[7] == "")
-        #expect(lines[10] == " nginx 3 backend 2 postgresql 2 │ 7/7 │ window ±5s │ loaded")
+        #expect(lines[10] == " nginx 3 backend 2 postgresql 2 │ 7/7 │ window ±5s │ follow: off")
         #expect(lines[11] == "F1 help  q quit  / search  r request  w window  s/v split  Enter detail")
         // The newest entry is selected; roles colour the columns.
         #expect(screen[6, 0].mark == .selected && screen[6, 99].mark == .selected)

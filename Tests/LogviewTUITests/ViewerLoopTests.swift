@@ -117,9 +117,38 @@ final class LoopBox: @unchecked Sendable {
         backend.press("k")
         waitFor(backend, "the cursor up") { $0.line(12).contains("│ 7/8 │") }
         feed.append("10.0.0.9 - - [30/Jan/2026:14:03:02 +0000] \"GET /live/2 HTTP/1.1\" 200 1 \"-\" \"t\" rid=dddd2 rt=0.001\n")
-        waitFor(backend, "the new-entry count") { $0.line(12) == " nginx 5 backend 2 postgresql 2 │ 7/9 │ window ±5s │ follow: 1 new below (G)" }
+        waitFor(backend, "the new-entry count") { $0.line(12) == " nginx 5 backend 2 postgresql 2 │ 7/9 │ window ±5s │ follow: paused, 1 new (G)" }
         backend.press("q")
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(box.status == 0)
+    }
+
+    @Test func capitalFMakesTheFeedsOfAViewerOpenedWithoutFollowing() throws {
+        let backend = PipeBackend()
+        let feed = PipeFeed(firstLine: 4)
+        nonisolated(unsafe) var makeCount = 0
+        let box = LoopBox(Viewer(app: try TUIFixture.app(), backend: backend, signals: nil, feeds: [],
+            makeFeeds: { makeCount += 1; return [feed] }, renderLog: nil))
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            box.status = box.viewer.run()
+            done.signal()
+        }.start()
+        waitFor(backend, "the first screen") { $0.line(12) == " nginx 3 backend 2 postgresql 2 │ 7/7 │ window ±5s │ follow: off" }
+        // Written before following starts: read when it starts (the feed continues where loading ended).
+        feed.append("10.0.0.9 - - [30/Jan/2026:14:03:01 +0000] \"GET /live/1 HTTP/1.1\" 200 1 \"-\" \"t\" rid=dddd1 rt=0.001\n")
+        backend.press("F")
+        waitFor(backend, "the live entry") { $0.line(12) == " nginx 4 backend 2 postgresql 2 │ 8/8 │ window ±5s │ follow: live" }
+        backend.press("F")
+        waitFor(backend, "following off") { $0.line(12) == " nginx 4 backend 2 postgresql 2 │ 8/8 │ window ±5s │ follow: off" }
+        feed.append("10.0.0.9 - - [30/Jan/2026:14:03:02 +0000] \"GET /live/2 HTTP/1.1\" 200 1 \"-\" \"t\" rid=dddd2 rt=0.001\n")
+        backend.press("k")
+        waitFor(backend, "the cursor up, nothing read") { $0.line(12) == " nginx 4 backend 2 postgresql 2 │ 7/8 │ window ±5s │ follow: off" }
+        backend.press("F")
+        waitFor(backend, "following again") { $0.line(12) == " nginx 5 backend 2 postgresql 2 │ 9/9 │ window ±5s │ follow: live" }
+        backend.press("q")
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(box.status == 0)
+        #expect(makeCount == 1)
     }
 }
