@@ -34,15 +34,13 @@ struct PrintCommand {
 
         var specs: [SourceSpec] = []
         var unsupported: [SourceProblem] = []
+        var remote: [SourceArgument] = []
         for argument in options.sources.map(SourceArgument.init(parsing:)) {
             switch argument {
             case .files(let spec): specs.append(spec)
             case .journal(let rest):
                 unsupported.append(SourceProblem(source: "journal\(rest)", message: "journal sources are not built yet"))
-            case .loki(let selector):
-                unsupported.append(SourceProblem(source: "loki:\(selector)", message: "Loki sources are not built yet"))
-            case .gatewayd(let url):
-                unsupported.append(SourceProblem(source: url, message: "journal-gatewayd sources are not built yet"))
+            case .loki, .gatewayd: remote.append(argument)
             }
         }
         if options.demo {
@@ -51,7 +49,11 @@ struct PrintCommand {
             if settings.nginxLogFormat == nil { settings.nginxLogFormat = DemoCorpus.nginxLogFormat }
             settings.defaultZone = DemoCorpus.zone
         }
-        guard !specs.isEmpty || !unsupported.isEmpty else {
+        let remoteLoading = RemoteLoading(options: options.remote, environment: environment, settings: settings)
+        if try remoteLoading.list(selectors: remote.compactMap { if case .loki(let s) = $0 { s } else { nil } }, query: try makeQuery(displayZone: displayZone)) {
+            return 0
+        }
+        guard !specs.isEmpty || !unsupported.isEmpty || !remote.isEmpty else {
             throw ValidationError("no sources given: name log files, directories or globs (or try --demo)")
         }
         let query = try makeQuery(displayZone: displayZone)
@@ -60,6 +62,9 @@ struct PrintCommand {
         loaded.problems += unsupported
         for p in loaded.problems { Stderr.line("logview: \(p)") }
         let timeline = Timeline(sources: loaded.sources)
+        let remoteProblems = try remoteLoading.load(remote, query: query, into: timeline)
+        for p in remoteProblems { Stderr.line("logview: \(p)") }
+        loaded.problems += remoteProblems
         let selected = timeline.select(query)
         let writer = EntryWriter(timeline: timeline, style: options.output, zone: displayZone)
         var out = StdoutBuffer()

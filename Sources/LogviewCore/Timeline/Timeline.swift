@@ -5,14 +5,14 @@
 public final class Timeline: @unchecked Sendable {
     public private(set) var sources: [SourceIndex]
     /// Every entry of every source, in time order.
-    public private(set) var order: [EntryRef]
+    public internal(set) var order: [EntryRef]
     /// Timestamps parallel to `order`, for binary search.
-    public private(set) var times: [Int64]
-    public private(set) var correlation: Correlation
+    public internal(set) var times: [Int64]
+    public internal(set) var correlation: Correlation
     /// Bumped by every `ingest`; views compare it to know when to refresh.
-    public private(set) var generation = 0
+    public internal(set) var generation = 0
     /// The lowest position the last `ingest` changed (entries before it kept their positions).
-    public private(set) var firstChangedPosition = 0
+    public internal(set) var firstChangedPosition = 0
 
     public init(sources: [SourceIndex]) {
         self.sources = sources
