@@ -233,7 +233,10 @@ public final class ReplayServer: @unchecked Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    struct ServerError: Error { var message: String }
+    public struct ServerError: Error {
+        public var message: String
+        public init(message: String) { self.message = message }
+    }
 }
 
 extension String {

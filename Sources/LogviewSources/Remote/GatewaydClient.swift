@@ -105,7 +105,13 @@ public final class GatewaydSourceAssembler {
             for i in members {
                 let r = records[i]
                 r.message.withUnsafeBytes { m in
-                    builder.append(message: m, timestamp: Timestamp(nanoseconds: r.timestamp), precision: .microseconds, level: r.level)
+                    // Journal messages rarely carry a format's prefix: ids are looked for in the free text too.
+                    var found = IDSlots()
+                    IDScanner.scan(m, into: &found)
+                    let ids = (0..<found.count).map { (UnsafeRawBufferPointer(rebasing: m[Int(found[$0].range.start)..<Int(found[$0].range.end)]), found[$0].kind) }
+                    builder.append(
+                        message: m, timestamp: Timestamp(nanoseconds: r.timestamp), precision: .microseconds, level: r.level,
+                        extraIDs: ids)
                 }
                 detail.append(cursor: r.cursor, fields: r.fields)
             }
