@@ -37,7 +37,25 @@ public final class ReplayServer: @unchecked Sendable {
         case stall
         /// Closes the connection without a byte.
         case close
+        /// Answers the upgrade with 101 and `accept` (computed by the test from the request's
+        /// key), then plays `actions` as server frames (unmasked, as servers send them).
+        case websocket(accept: String, actions: [WebSocketAction])
     }
+
+    public enum WebSocketAction: Sendable {
+        case text([UInt8])
+        case ping
+        /// A close frame with this raw payload (2-byte code + reason), then wait for the client.
+        case close([UInt8])
+        /// Drop the TCP connection without a close frame.
+        case drop
+        /// Keep the connection open, reading the client's frames, until the client goes away.
+        case hold
+    }
+
+    /// Opcodes of the frames clients sent (unmasked and checked to be masked); 0xA = pong.
+    public var clientOpcodes: [UInt8] { lock.withLock { receivedOpcodes } }
+    private var receivedOpcodes: [UInt8] = []
 
     public let port: Int
     private let listener: Int32
@@ -139,7 +157,61 @@ public final class ReplayServer: @unchecked Sendable {
                 return
             case .close:
                 return
+            case .websocket(let accept, let actions):
+                let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n"
+                guard send(c, Array(head.utf8)) else { return }
+                for action in actions {
+                    switch action {
+                    case .text(let payload): guard send(c, ReplayServer.frame(opcode: 0x1, payload)) else { return }
+                    case .ping:
+                        guard send(c, ReplayServer.frame(opcode: 0x9, [])) else { return }
+                        readClientFrames(c, &buffer, until: 0xA)
+                    case .close(let payload):
+                        guard send(c, ReplayServer.frame(opcode: 0x8, payload)) else { return }
+                        readClientFrames(c, &buffer)
+                        return
+                    case .drop: return
+                    case .hold:
+                        readClientFrames(c, &buffer)
+                        return
+                    }
+                }
+                readClientFrames(c, &buffer)
+                return
             }
+        }
+    }
+
+    static func frame(opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        var f: [UInt8] = [0x80 | opcode]
+        if payload.count < 126 {
+            f.append(UInt8(payload.count))
+        } else if payload.count < 65536 {
+            f += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        } else {
+            f.append(127)
+            for k in (0..<8).reversed() { f.append(UInt8(UInt64(payload.count) >> (UInt64(k) * 8) & 0xFF)) }
+        }
+        return f + payload
+    }
+
+    /// Reads client frames until EOF or a close frame, recording their opcodes.
+    private func readClientFrames(_ c: Int32, _ buffer: inout [UInt8], until wanted: UInt8 = 0x8) {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            while buffer.count >= 6 {
+                let masked = buffer[1] & 0x80 != 0
+                let length = Int(buffer[1] & 0x7F)  // clients here send only short control frames
+                guard masked, length < 126 else { return }
+                guard buffer.count >= 6 + length else { break }
+                let opcode = buffer[0] & 0x0F
+                lock.withLock { receivedOpcodes.append(opcode) }
+                buffer.removeFirst(6 + length)
+                if opcode == 0x8 || opcode == wanted { return }
+            }
+            let n = chunk.withUnsafeMutableBytes { recv(c, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
+            buffer += chunk[0..<n]
         }
     }
 

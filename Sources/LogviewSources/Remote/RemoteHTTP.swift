@@ -265,7 +265,9 @@ public final class RemoteHTTP: @unchecked Sendable {
         return { task.cancel() }
     }
 
-    func classify(_ error: any Swift.Error) -> Error {
+    func classify(_ error: any Swift.Error) -> Error { RemoteHTTP.classify(error, endpoint: endpoint, settings: settings) }
+
+    static func classify(_ error: any Swift.Error, endpoint: RemoteEndpoint, settings: RemoteSettings) -> Error {
         let server = endpoint.display
         if let e = error as? HTTPClientError {
             switch e {
@@ -282,6 +284,9 @@ public final class RemoteHTTP: @unchecked Sendable {
         }
         let text = "\(error)"
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED { return .refused(server: server) }
+        if let e = error as? ChannelError, case .connectTimeout = e {
+            return .connectTimeout(server: server, seconds: settings.connectTimeout.nanoseconds / 1_000_000_000)
+        }
         if text.contains("connection refused") || text.contains("Connection refused") || text.contains("ECONNREFUSED") {
             return .refused(server: server)
         }
