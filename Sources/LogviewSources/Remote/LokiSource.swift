@@ -56,20 +56,31 @@ public final class LokiSourceAssembler {
 
     /// One record-backed source per name for the given entries, in first-seen order.
     func build(_ batch: LokiBatch, fresh: [Int]) -> [(String, SourceIndex)] {
+        // Per stream, not per entry: its group (source name) and its label-set number.
         var names: [String] = []
-        var groups: [String: [Int]] = [:]
-        let streamNames = batch.streams.map(sourceName)
+        var groupOfName: [String: Int] = [:]
+        let groupOfStream = batch.streams.map { labels -> Int in
+            let name = sourceName(labels)
+            if let g = groupOfName[name] { return g }
+            names.append(name)
+            groupOfName[name] = names.count - 1
+            return names.count - 1
+        }
+        var groups = [[Int]](repeating: [], count: names.count)
+        var firstSeen: [Int] = []  // groups in the time order of their first entry: stable across answers
         for i in fresh {
-            let name = streamNames[batch.entries[i].stream]
-            if groups[name] == nil { names.append(name) }
-            groups[name, default: []].append(i)
+            let g = groupOfStream[batch.entries[i].stream]
+            if groups[g].isEmpty { firstSeen.append(g) }
+            groups[g].append(i)
         }
         var out: [(String, SourceIndex)] = []
-        for name in names {
-            let members = groups[name]!
+        for g in firstSeen {
+            let name = names[g]
+            let members = groups[g]
             let reader = self.reader(for: name, batch: batch, members: members)
             let detail = details[name] ?? LokiEntryDetails(server: server)
             details[name] = detail
+            var labelNumbers = [UInt32?](repeating: nil, count: batch.streams.count)
             var builder = RecordSourceBuilder(name: name, formatName: reader.format.name, parser: reader.parser)
             batch.text.withUnsafeBytes { text in
                 for i in members {
@@ -78,7 +89,9 @@ public final class LokiSourceAssembler {
                     builder.append(
                         message: line, timestamp: Timestamp(nanoseconds: e.timestamp),
                         precision: LokiSourceAssembler.precision(of: e.timestamp), level: .unknown)
-                    detail.append(batch.streams[e.stream])
+                    let number = labelNumbers[e.stream] ?? detail.number(of: batch.streams[e.stream])
+                    labelNumbers[e.stream] = number
+                    detail.append(number)
                 }
             }
             out.append((name, builder.finish(label: "\(server) \(name)", details: detail)))
@@ -111,16 +124,17 @@ final class LokiEntryDetails: EntryDetailProvider, @unchecked Sendable {
 
     init(server: String) { self.server = server }
 
-    func append(_ labels: LokiLabels) {
-        if let n = numbers[labels] {
-            perEntry.append(n)
-        } else {
-            let n = UInt32(labelSets.count)
-            labelSets.append(labels)
-            numbers[labels] = n
-            perEntry.append(n)
-        }
+    /// The number of a label set, adding it when new.
+    func number(of labels: LokiLabels) -> UInt32 {
+        if let n = numbers[labels] { return n }
+        let n = UInt32(labelSets.count)
+        labelSets.append(labels)
+        numbers[labels] = n
+        return n
     }
+
+    /// Records the label set of the next entry.
+    func append(_ number: UInt32) { perEntry.append(number) }
 
     func appendJSONMembers(entry: Int, to out: inout [UInt8]) {
         out += Array(#""server":"#.utf8)
