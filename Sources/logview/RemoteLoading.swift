@@ -61,7 +61,7 @@ struct RemoteLoading {
 
     /// `--list-labels` and `--list-streams`: prints and returns true when one was asked for.
     func list(selectors: [String], query: Query) throws -> Bool {
-        guard options.listLabels || options.listStreams else { return false }
+        guard options.listLabels || options.listStreams || !options.listLabelValues.isEmpty else { return false }
         let endpoint = try options.lokiEndpoint(environment)
         let remote = try options.settings(environment)
         let client: LokiClient
@@ -73,11 +73,9 @@ struct RemoteLoading {
         let (start, end) = RemoteLoading.range(query, now: Clock.now())
         var out: [String] = []
         do {
-            if options.listLabels {
-                for name in try client.labels(start: start, end: end) {
-                    let values = try client.labelValues(name: name, start: start, end: end)
-                    out.append("\(name)\t\(values.joined(separator: ", "))")
-                }
+            if options.listLabels { out += try client.labels(start: start, end: end) }
+            for name in options.listLabelValues {
+                out += try client.labelValues(name: name, start: start, end: end).map { "\(name)=\($0)" }
             }
             if options.listStreams {
                 let matches = selectors.isEmpty ? [#"{job=~".+"}"#] : selectors.map(LokiSelector.streamSelector)

@@ -44,8 +44,11 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("loki-page-size"), help: "Entries per Loki query_range request (at most 5000).")
     var pageSize: Int = 5000
 
-    @Flag(name: .customLong("list-labels"), help: "List Loki's label names and their values in the time range (--since/--until, default last hour), then exit.")
+    @Flag(name: .customLong("list-labels"), help: "List Loki's label names in the time range (--since/--until, default last hour), then exit.")
     var listLabels = false
+
+    @Option(name: .customLong("list-label-values"), help: "List the values of this Loki label in the time range, then exit. Repeatable.")
+    var listLabelValues: [String] = []
 
     @Flag(name: .customLong("list-streams"), help: "List Loki's streams (label sets) matching the selectors given as loki:SELECTOR (default: all jobs), then exit.")
     var listStreams = false

@@ -163,6 +163,9 @@ public final class RemoteHTTP: @unchecked Sendable {
             config.proxy = .server(host: p.host, port: p.port)
         }
         config.httpVersion = .http1Only
+        // A refused or failed connection is reported at once; our own retries (with back-off)
+        // decide whether to try again, instead of the pool retrying until the connect timeout.
+        config.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         var h = HTTPHeaders()
         h.add(name: "User-Agent", value: "logview/0.1")
