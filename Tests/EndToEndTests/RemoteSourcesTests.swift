@@ -147,3 +147,36 @@ struct RemoteSourcesTests {
         #expect(loki.requests.first?.parameter("start") == "1769749200000000000")
     }
 }
+
+@Suite(.enabled(if: GatewaydServer.isAvailable, "systemd-journal-gatewayd is needed (package systemd-journal-remote)"), .timeLimit(.minutes(2)))
+struct GatewaydSourceEndToEndTests {
+    @Test func aGatewaydJournalMergesWithALocalFile() throws {
+        let dir = try TemporaryDirectory("gatewayd")
+        defer { dir.remove() }
+        mkdir(dir.file("journal"), 0o755)
+        let rid = "68b9b89e487c92d1c53be9b3d4ce44e5"
+        try GatewaydServer.makeJournal([
+            [("__REALTIME_TIMESTAMP", Array("1769749232013000".utf8)), ("__MONOTONIC_TIMESTAMP", Array("1000".utf8)),
+             ("_BOOT_ID", Array("0123456789abcdef0123456789abcdef".utf8)), ("_SYSTEMD_UNIT", Array("backend.service".utf8)),
+             ("PRIORITY", Array("3".utf8)), ("MESSAGE", Array("upstream failed requestId=\(rid)".utf8))],
+        ], exportPath: dir.file("e.export"), journalPath: dir.file("journal/e.journal"))
+        let server = try GatewaydServer(directory: dir.file("journal"))
+        defer { server.stop() }
+        let log = dir.file("access.log")
+        try Data(#"198.51.100.226 - - [30/Jan/2026:14:00:32 +0900] "POST /api/assist HTTP/1.1" 502 138 "-" "curl/8.0" rid=68b9b89e487c92d1c53be9b3d4ce44e5"#.utf8 + [0x0A]).write(to: URL(fileURLWithPath: log))
+        let run = try Logview.run(["gatewayd+" + server.url, "nginx=" + log, "--request-id", rid, "--output", "json"], scratch: dir.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let entries = try run.entries()
+        #expect(entries.map(\.source) == ["nginx", "backend.service"])
+        #expect(entries.map(\.ts) == ["2026-01-30T05:00:32.000000000Z", "2026-01-30T05:00:32.013000000Z"])
+        #expect(entries[1].level == "error")
+        #expect(run.stdoutText.contains(#""cursor":"s="#))
+        #expect(run.stdoutText.contains(#""_SYSTEMD_UNIT":"backend.service""#))
+
+        server.stop()
+        let down = try Logview.run(["gatewayd+" + server.url, "nginx=" + log, "--remote-retries", "0"], scratch: dir.path)
+        #expect(down.status == 1)
+        #expect(down.stderr == "logview: gatewayd+\(server.url): \(server.url): connection refused: check that the server runs and the URL's host and port are right\n")
+        #expect(down.stdoutText.contains("POST /api/assist"))
+    }
+}
