@@ -15,7 +15,7 @@ PORT=$(cat "$OUT/port")
 UNTIL=$(python3 -c "import datetime; print((datetime.datetime(2026,1,30,5,0,0,tzinfo=datetime.timezone.utc)+datetime.timedelta(milliseconds=$N)).strftime('%Y-%m-%dT%H:%M:%S.%fZ'))")
 START=$(date +%s.%N)
 "$BIN" --loki "http://127.0.0.1:$PORT" 'loki:{host="bench"}' --since 2026-01-30T05:00:00Z --until "$UNTIL" \
-    --output json --tz UTC > "$OUT/out.jsonl"
+    --output json --tz UTC ${LOGVIEW_BENCH_ARGS:-} > "$OUT/out.jsonl"
 END=$(date +%s.%N)
 COUNT=$(wc -l < "$OUT/out.jsonl")
 python3 -c "

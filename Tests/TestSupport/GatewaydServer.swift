@@ -114,8 +114,20 @@ public enum Spawn {
             for p in cArgs { free(p) }
             for p in cEnv { free(p) }
         }
+        // The child starts with no blocked signals and default handlers: test threads may block
+        // SIGTERM, and a spawned server would inherit that and ignore its stop.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, cArgs, cEnv)
+        let rc = posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw ReplayServer.ServerError(message: "cannot start \(path): \(rc)") }
         return pid
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Dispatch
 import LogviewCore
 import NIOCore
 import NIOHTTP1
@@ -179,7 +180,8 @@ public final class RemoteHTTP: @unchecked Sendable {
         baseHeaders = h
     }
 
-    deinit { try? client.syncShutdown() }
+    // Non-blocking: the last reference may go away on an event loop, where a blocking shutdown traps.
+    deinit { client.shutdown(queue: .global()) { _ in } }
 
     /// The headers every request carries (tenant, authorization, user agent).
     public var headers: [(String, String)] { baseHeaders.map { ($0.name, $0.value) } }
@@ -259,10 +261,11 @@ public final class RemoteHTTP: @unchecked Sendable {
         }
         let delegate = StreamDelegate(onHead: onHead, onBody: onBody)
         let task = client.execute(request: request, delegate: delegate)
-        task.futureResult.whenComplete { [self] result in
+        let endpoint = self.endpoint, settings = self.settings
+        task.futureResult.whenComplete { result in
             switch result {
             case .success: onEnd(nil)
-            case .failure(let e): onEnd(classify(e))
+            case .failure(let e): onEnd(RemoteHTTP.classify(e, endpoint: endpoint, settings: settings))
             }
         }
         return { task.cancel() }
@@ -283,7 +286,7 @@ public final class RemoteHTTP: @unchecked Sendable {
             }
         }
         if error is NIOSSLError || error is BoringSSLError || String(describing: type(of: error)).contains("SSL") {
-            return .tls(server: server, detail: "\(error)")
+            return .tls(server: server, detail: tlsDetail("\(error)"))
         }
         let text = "\(error)"
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED { return .refused(server: server) }
@@ -297,8 +300,20 @@ public final class RemoteHTTP: @unchecked Sendable {
             if text.contains("refused") || text.contains("errno: 111") { return .refused(server: server) }
             return .unknownHost(server: server, host: endpoint.host)
         }
-        if text.contains("handshake") || text.contains("certificate") { return .tls(server: server, detail: text) }
-        return .other(server: server, detail: Sanitizer.visibleString(Array(text.utf8).withUnsafeBytes { $0 }))
+        if text.contains("handshake") || text.contains("certificate") { return .tls(server: server, detail: tlsDetail(text)) }
+        return .other(server: server, detail: Array(text.utf8).withUnsafeBytes { Sanitizer.visibleString($0) })
+    }
+
+    /// A TLS library error in words an operator knows, without library source paths.
+    static func tlsDetail(_ text: String) -> String {
+        if text.contains("CERTIFICATE_VERIFY_FAILED") { return "the server's certificate is not trusted" }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") {
+            return "the server does not speak TLS on this port"
+        }
+        if text.contains("uncleanShutdown") { return "the server closed the connection during the handshake" }
+        var kept = Substring(text)
+        if let at = kept.firstRange(of: " at /") { kept = kept[..<at.lowerBound] }
+        return Array(kept.utf8).withUnsafeBytes { Sanitizer.visibleString($0) }
     }
 
     private func sleep(_ span: TimeSpan) {

@@ -138,7 +138,7 @@ final class WebSocketFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let text = "\(error)"
         if error is NIOSSLError || error is BoringSSLError {
-            finish(.ended(.tls(server: server, detail: text)))
+            finish(.ended(.tls(server: server, detail: RemoteHTTP.tlsDetail(text))))
         } else {
             finish(.ended(.other(server: server, detail: text)))
         }
