@@ -318,6 +318,67 @@ func lokiClient(_ server: ReplayServer, _ settings: RemoteSettings = quickSettin
     }
 }
 
+@Suite struct LokiTransportTests {
+    @Test func theProxyFromTheEnvironmentCarriesTheRequestAndNoProxyBypassesIt() throws {
+        // The replay server acts as the HTTP proxy: a CONNECT to the target, then the request.
+        let proxy = try ReplayServer { r in
+            if r.method == "CONNECT" { return .tunnel }
+            return r.path == "/loki/api/v1/labels" && r.headers["host"] == "loki.invalid:3100"
+                ? LokiFixtures.json("labels.json") : .http(status: 404, contentType: "text/plain", body: [])
+        }
+        defer { proxy.stop() }
+        var settings = quickSettings()
+        settings.retries = 0
+        settings.proxyEnvironment = ["HTTP_PROXY": proxy.url]
+        let viaProxy = try LokiClient(endpoint: RemoteEndpoint("http://loki.invalid:3100")!, settings: settings)
+        #expect(try viaProxy.labels(start: LokiFixtures.start, end: LokiFixtures.end) == ["filename", "host", "job", "service_name", "unit"])
+        settings.proxyEnvironment["no_proxy"] = ".invalid"
+        let direct = try LokiClient(endpoint: RemoteEndpoint("http://loki.invalid:3100")!, settings: settings)
+        do {
+            _ = try direct.labels(start: LokiFixtures.start, end: LokiFixtures.end)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "http://loki.invalid:3100: cannot resolve host name 'loki.invalid': check the URL and DNS")
+        }
+        #expect(proxy.requests.map(\.method) == ["CONNECT", "GET"])
+        #expect(proxy.requests.first?.path == "loki.invalid:3100")
+    }
+
+    @Test func aBearerTokenFromAFileIsSent() throws {
+        let dir = try TemporaryJournalDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/token"
+        let f = fopen(path, "w")
+        fputs("tok-123\n", f)
+        fclose(f)
+        let server = try ReplayServer { _ in LokiFixtures.json("label_job_values.json") }
+        defer { server.stop() }
+        var settings = quickSettings()
+        settings.bearerToken = try RemoteSettings.secret(fromFile: path, what: "bearer token")
+        #expect(try lokiClient(server, settings).labelValues(name: "job", start: 0, end: 1) == ["backend", "nginx", "postgresql"])
+        #expect(server.requests[0].headers["authorization"] == "Bearer tok-123")
+        #expect(server.requests[0].path == "/loki/api/v1/label/job/values")
+        #expect(throws: RemoteSettings.Error.self) { try RemoteSettings.secret(fromFile: dir.path + "/missing", what: "password") }
+    }
+
+    @Test func remoteTextIsSanitisedLikeLocalText() throws {
+        // Not a recording: a body in Loki's shape whose line carries a terminal title escape and a BEL.
+        let body = #"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"job":"evil"},"values":[["1769749200000000000","GET /\u001b]0;pwned\u0007 done"]]}]}}"#
+        let server = try ReplayServer { _ in .http(status: 200, contentType: "application/json", body: Array(body.utf8)) }
+        defer { server.stop() }
+        let timeline = Timeline(sources: [])
+        let assembler = LokiSourceAssembler(server: "loki", settings: LoadSettings(defaultZone: .utc))
+        try lokiClient(server).history(query: #"{job="evil"}"#, start: LokiFixtures.start, end: LokiFixtures.end) { page, fresh in
+            assembler.add(page, fresh: fresh, to: timeline)
+            return true
+        }
+        var out: [UInt8] = []
+        EntryWriter(timeline: timeline, style: .text, zone: .utc).write(timeline.order[0], to: &out)
+        #expect(!out.contains(0x1B) && !out.contains(0x07))
+        #expect(String(decoding: out, as: UTF8.self).contains(#"GET /\e]0;pwned\a done"#))
+    }
+}
+
 extension String {
     func replacingPort(_ port: Int) -> String {
         var out = ""

@@ -40,6 +40,8 @@ public final class ReplayServer: @unchecked Sendable {
         /// Answers the upgrade with 101 and `accept` (computed by the test from the request's
         /// key), then plays `actions` as server frames (unmasked, as servers send them).
         case websocket(accept: String, actions: [WebSocketAction])
+        /// Answers a proxy's `CONNECT` with 200 and reads the tunnelled requests that follow.
+        case tunnel
     }
 
     public enum WebSocketAction: Sendable {
@@ -157,6 +159,8 @@ public final class ReplayServer: @unchecked Sendable {
                 return
             case .close:
                 return
+            case .tunnel:
+                guard send(c, Array("HTTP/1.1 200 Connection Established\r\n\r\n".utf8)) else { return }
             case .websocket(let accept, let actions):
                 let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n"
                 guard send(c, Array(head.utf8)) else { return }
