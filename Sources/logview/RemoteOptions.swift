@@ -95,7 +95,6 @@ struct RemoteOptions: ParsableArguments {
         guard s.readTimeout.nanoseconds > 0 else { throw ValidationError("--remote-timeout must be positive") }
         s.connectTimeout = min(s.readTimeout, .seconds(10))
         s.retries = max(0, retries)
-        if let ms = env["LOGVIEW_RETRY_DELAY_MS"], let v = Int64(ms) { s.retryDelay = .milliseconds(v) }
         s.proxyEnvironment = env.filter { ["http_proxy", "https_proxy", "no_proxy"].contains($0.key.lowercased()) }
         guard (1...LokiWire.maximumLimit).contains(pageSize) else {
             throw ValidationError("--loki-page-size must be between 1 and \(LokiWire.maximumLimit)")
