@@ -19,7 +19,17 @@ struct RemoteLoading {
     /// Adds every remote source to `timeline`; returns one problem per failing source (what was
     /// fetched before a failure stays in the timeline).
     func load(_ arguments: [SourceArgument], query: Query, into timeline: Timeline) throws -> [SourceProblem] {
+        try load(arguments, query: query, into: timeline, follow: false).problems
+    }
+
+    /// `load`, and with `follow` also a live feed per remote source that goes on from the end of
+    /// its history (Loki: the tail websocket from the range's end; gatewayd: after the last
+    /// cursor), for the follow mode's run loop.
+    func load(
+        _ arguments: [SourceArgument], query: Query, into timeline: Timeline, follow: Bool
+    ) throws -> (problems: [SourceProblem], feeds: [any LiveFeed]) {
         var problems: [SourceProblem] = []
+        var feeds: [any LiveFeed] = []
         let (start, end) = RemoteLoading.range(query, now: Clock.now())
         let selectors = arguments.compactMap { if case .loki(let s) = $0 { s } else { nil } }
         if !selectors.isEmpty {
@@ -34,6 +44,7 @@ struct RemoteLoading {
                             assembler.add(page, fresh: fresh, to: timeline)
                             return true
                         }
+                        if follow { feeds.append(LokiFeed(client: client, query: selector, assembler: assembler, start: end)) }
                         for t in crowded {
                             problems.append(SourceProblem(
                                 source: "loki:\(selector)",
@@ -51,12 +62,14 @@ struct RemoteLoading {
             do {
                 let client = try GatewaydClient(url: url, settings: try options.settings(environment))
                 let records = try client.entries()
-                GatewaydSourceAssembler(server: client.server, settings: settings).add(records, to: timeline)
+                let assembler = GatewaydSourceAssembler(server: client.server, settings: settings)
+                assembler.add(records, to: timeline)
+                if follow { feeds.append(try GatewaydFeed(client: client, assembler: assembler, after: records.last?.cursor)) }
             } catch let e as GatewaydClient.Error {
                 problems.append(SourceProblem(source: "gatewayd+\(url)", message: e.description))
             }
         }
-        return problems
+        return (problems, feeds)
     }
 
     /// `--list-labels` and `--list-streams`: prints and returns true when one was asked for.
