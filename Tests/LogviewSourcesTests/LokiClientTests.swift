@@ -391,3 +391,42 @@ extension String {
     }
 
 }
+
+@Suite struct LokiPagerTests {
+    /// A page in Loki's answer shape (not a recording) with one stream and these timestamps.
+    static func page(_ timestamps: [Int64]) throws -> LokiBatch {
+        let values = timestamps.map { #"["\#($0)","line \#($0)"]"# }.joined(separator: ",")
+        let body = #"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"job":"x"},"values":[\#(values)]}]}}"#
+        return try Array(body.utf8).withUnsafeBytes { try LokiWire.decodeQueryRange($0) }
+    }
+
+    @Test func aLongRangeIsWalkedInWindowsWithoutOverlap() throws {
+        // What a server holding these entries answers: the first `limit` in [start, end).
+        let stored: [Int64] = [1, 5, 5, 39, 40, 41, 99]
+        var pager = LokiPager(query: "{job=\"x\"}", start: 0, end: 100, limit: 3, maximumSpan: 40)
+        var asked: [String] = []
+        var got: [Int64] = []
+        for _ in 0..<20 where !pager.isFinished {
+            let parts = pager.nextPath.split(separator: "&")
+            let start = Int64(parts.first { $0.hasPrefix("start=") }!.dropFirst(6))!
+            let end = Int64(parts.first { $0.hasPrefix("end=") }!.dropFirst(4))!
+            asked.append("\(start)..<\(end)")
+            let p = try Self.page(Array(stored.filter { $0 >= start && $0 < end }.prefix(3)))
+            got += pager.accept(p).map { p.entries[$0].timestamp }
+        }
+        // Full pages move the start to their last timestamp; a window not filled moves it to its end.
+        #expect(asked == ["0..<40", "5..<45", "39..<79", "41..<81", "81..<100"])
+        #expect(asked.allSatisfy { s in let b = s.split(separator: "<"); return Int64(b[1])! - Int64(b[0].dropLast(2))! <= 40 })
+        #expect(got == stored)
+        #expect(pager.isFinished)
+    }
+
+    @Test func aFullPageOfOneTimestampIsSteppedOverAndReported() throws {
+        var pager = LokiPager(query: "{job=\"x\"}", start: 0, end: 100, limit: 2)
+        _ = pager.accept(try Self.page([7, 7]))
+        #expect(pager.cursor == 7)
+        _ = pager.accept(try Self.page([7, 7]))
+        #expect(pager.crowdedTimestamps == [7])
+        #expect(pager.cursor == 8)
+    }
+}

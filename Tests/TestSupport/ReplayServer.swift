@@ -155,7 +155,7 @@ public final class ReplayServer: @unchecked Sendable {
                 return
             case .stall:
                 var sink = [UInt8](repeating: 0, count: 1024)
-                while sink.withUnsafeMutableBytes({ recv(c, $0.baseAddress, $0.count, 0) }) > 0 {}
+                while ReplayServer.receive(c, &sink) > 0 {}
                 return
             case .close:
                 return
@@ -213,7 +213,7 @@ public final class ReplayServer: @unchecked Sendable {
                 buffer.removeFirst(6 + length)
                 if opcode == 0x8 || opcode == wanted { return }
             }
-            let n = chunk.withUnsafeMutableBytes { recv(c, $0.baseAddress, $0.count, 0) }
+            let n = ReplayServer.receive(c, &chunk)
             if n <= 0 { return }
             buffer += chunk[0..<n]
         }
@@ -244,7 +244,7 @@ public final class ReplayServer: @unchecked Sendable {
                 }
                 return (Request(method: String(first[0]), path: path, query: query, headers: headers), end + 4)
             }
-            let n = chunk.withUnsafeMutableBytes { recv(c, $0.baseAddress, $0.count, 0) }
+            let n = ReplayServer.receive(c, &chunk)
             if n <= 0 { return nil }
             buffer += chunk[0..<n]
             if buffer.first == 0x16 {
@@ -252,6 +252,15 @@ public final class ReplayServer: @unchecked Sendable {
                 _ = send(c, Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
                 return nil
             }
+        }
+    }
+
+    /// recv that retries when a signal (a child exiting elsewhere in the test process) interrupts it.
+    static func receive(_ c: Int32, _ chunk: inout [UInt8]) -> Int {
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(c, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            return n
         }
     }
 

@@ -5,11 +5,16 @@
 /// and returns again the entries that carry it; those are dropped by (stream, timestamp, line).
 /// Starting at last+1 ns instead would skip the entries of that timestamp the page had no room
 /// for. If a whole page shares one timestamp the walk cannot get past it and steps over it, and
-/// `crowdedTimestamps` says so. Pure logic: the HTTP side is `LokiClient`.
+/// `crowdedTimestamps` says so. A range longer than Loki's `max_query_length` (30d1h by default)
+/// is walked in windows of at most `maximumSpan`. Pure logic: the HTTP side is `LokiClient`.
 public struct LokiPager: Sendable {
     public let query: String
     public let end: Int64
     public let limit: Int
+    /// The longest [start, end) one request asks for.
+    public let maximumSpan: Int64
+    /// 30 days: inside Loki's default query length limit of 30d1h.
+    public static let defaultMaximumSpan: Int64 = 30 * 86_400 * 1_000_000_000
     /// Where the next page starts (ns, inclusive).
     public private(set) var cursor: Int64
     public private(set) var isFinished: Bool
@@ -17,30 +22,41 @@ public struct LokiPager: Sendable {
     public private(set) var crowdedTimestamps: [Int64] = []
     private var boundary = LokiBoundary()
 
-    public init(query: String, start: Int64, end: Int64, limit: Int) {
+    public init(query: String, start: Int64, end: Int64, limit: Int, maximumSpan: Int64 = LokiPager.defaultMaximumSpan) {
         self.query = query
         self.end = end
         self.limit = max(1, limit)
+        self.maximumSpan = max(1, maximumSpan)
         cursor = start
         isFinished = start >= end
     }
 
+    /// The end (exclusive) of the window the next page is asked for.
+    var windowEnd: Int64 { cursor > end &- maximumSpan ? end : cursor + maximumSpan }
+
     /// The request for the next page.
-    public var nextPath: String { LokiWire.queryRangePath(query: query, start: cursor, end: end, limit: limit) }
+    public var nextPath: String { LokiWire.queryRangePath(query: query, start: cursor, end: windowEnd, limit: limit) }
 
     /// Takes the answer to `nextPath`; returns the indices of its new entries in time order.
     public mutating func accept(_ page: LokiBatch) -> [Int] {
         let order = page.timeOrder()
+        let windowEnd = self.windowEnd
         var fresh: [Int] = []
         fresh.reserveCapacity(order.count)
         for i in order {
             let e = page.entries[i]
-            guard e.timestamp >= cursor, e.timestamp < end else { continue }
+            guard e.timestamp >= cursor, e.timestamp < windowEnd else { continue }
             if e.timestamp == boundary.timestamp, boundary.consume(page, e) { continue }
             fresh.append(i)
         }
         guard page.count >= limit, let lastIndex = order.last else {
-            isFinished = true
+            // This window is done; the next starts where it ended (end is exclusive: no overlap).
+            if windowEnd >= end {
+                isFinished = true
+            } else {
+                cursor = windowEnd
+                boundary = LokiBoundary()
+            }
             return fresh
         }
         let last = page.entries[lastIndex].timestamp
