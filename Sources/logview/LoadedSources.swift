@@ -13,6 +13,8 @@ struct LoadedSources {
     var loaded: SourceLoader.Result
     /// Journal feeds opened at the journal's tail (only when following).
     var journalFeeds: [JournalFeed] = []
+    /// Loki tails and gatewayd follows from the end of their history (only when following).
+    var remoteFeeds: [any LiveFeed] = []
     /// Journal notices not printed yet (the viewer prints them when it closes).
     var notices: [String] = []
 
@@ -21,7 +23,7 @@ struct LoadedSources {
 
     /// The live feeds that follow every source: the files (by name, through rotation) and the journal.
     func feeds() -> [any LiveFeed] {
-        [FileFeed(specs: specs, loaded: loaded, settings: settings)] + journalFeeds.map { $0 as any LiveFeed }
+        [FileFeed(specs: specs, loaded: loaded, settings: settings)] + journalFeeds.map { $0 as any LiveFeed } + remoteFeeds
     }
 }
 
@@ -36,6 +38,9 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
     var query: Query
     var displayZone: ZoneRules
     var follow: Bool
+    /// Loki selectors and gatewayd URLs, fetched into the timeline after the local sources.
+    var remote: [SourceArgument] = []
+    var remoteLoading: RemoteLoading? = nil
 
     /// Reads, indexes and merges every source. `printProblems`: source problems and journal notices
     /// go to stderr at once (print mode; the viewer shows them itself and prints them on exit).
@@ -61,12 +66,24 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
             let files = fileSteps.withLock { $0 }
             progress(files + 1, files + 1)
         }
+        let timeline = Timeline(sources: loaded.sources)
+        var remoteFeeds: [any LiveFeed] = []
+        if !remote.isEmpty, let remoteLoading {
+            do {
+                let fetched = try remoteLoading.load(remote, query: query, into: timeline, follow: follow)
+                loaded.problems += fetched.problems
+                remoteFeeds = fetched.feeds
+            } catch {
+                loaded.problems.append(SourceProblem(source: "remote", message: "\(error)"))
+            }
+        }
         if printProblems {
             for n in notices { Stderr.line("logview: \(n)") }
             for p in loaded.problems { Stderr.line("logview: \(p)") }
             notices = []
         }
-        return LoadedSources(timeline: Timeline(sources: loaded.sources), query: query, displayZone: displayZone,
-            specs: specs, settings: settings, loaded: loaded, journalFeeds: journal.feeds, notices: notices)
+        return LoadedSources(timeline: timeline, query: query, displayZone: displayZone,
+            specs: specs, settings: settings, loaded: loaded, journalFeeds: journal.feeds, remoteFeeds: remoteFeeds,
+            notices: notices)
     }
 }

@@ -87,6 +87,8 @@ struct Logview: ParsableCommand {
     @Flag(name: .long, help: "Show a built-in sample incident (nginx, backend, AI service, PostgreSQL, system log).")
     var demo = false
 
+    @OptionGroup(title: "Remote sources (Loki, journal-gatewayd)") var remote: RemoteOptions
+
     @Flag(name: [.customLong("list-formats")], help: "List the log formats logview reads.")
     var listFormats = false
 

@@ -13,6 +13,13 @@ struct PrintCommand {
 
     /// Runs and returns the exit status: 0, or 1 when a source could not be read.
     func run() throws -> Int32 {
+        if options.remote.listsSomething {
+            let displayZone = try zone(options.tz)
+            let selectors = options.sources.compactMap { if case .loki(let s) = SourceArgument(parsing: $0) { s } else { nil } }
+            _ = try RemoteLoading(options: options.remote, environment: environment, settings: LoadSettings(defaultZone: .utc))
+                .list(selectors: selectors, query: try makeQuery(displayZone: displayZone))
+            return 0
+        }
         if options.setup.showSources {
             let setup = try SourceSetup(options: options.setup, environment: environment)
             Swift.print(setup.sourcesReport(), terminator: "")
@@ -75,6 +82,7 @@ struct PrintCommand {
         var demoFiles: DemoCorpus.Written? = nil
         var unsupported: [SourceProblem] = []
         var journalArguments: [String] = []
+        var remote: [SourceArgument] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))
         let journalFlags = !options.journal.units.isEmpty || !options.journal.identifiers.isEmpty || options.journal.boot != nil
         if arguments.isEmpty && !options.demo && !journalFlags {
@@ -86,10 +94,7 @@ struct PrintCommand {
             switch argument {
             case .files(let spec): specs.append(spec)
             case .journal(let rest): journalArguments.append(rest)
-            case .loki(let selector):
-                unsupported.append(SourceProblem(source: "loki:\(selector)", message: "Loki sources are not built yet"))
-            case .gatewayd(let url):
-                unsupported.append(SourceProblem(source: url, message: "journal-gatewayd sources are not built yet"))
+            case .loki, .gatewayd: remote.append(argument)
             }
         }
         if options.demo {
@@ -104,14 +109,19 @@ struct PrintCommand {
             journalSpecs = try JournalSpec.combine(
                 journalArguments, units: options.journal.units, identifiers: options.journal.identifiers, boot: options.journal.boot)
         } catch { throw ValidationError("\(error)") }
-        guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty else {
+        guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty || !remote.isEmpty else {
             throw ValidationError(
                 "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
         let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
         _ = try options.follow.reorderWindowMilliseconds()  // a bad --reorder-window fails before anything loads
+        let remoteLoading = RemoteLoading(options: options.remote, environment: environment, settings: settings)
+        if remote.contains(where: { if case .loki = $0 { true } else { false } }) {
+            _ = try options.remote.lokiEndpoint(environment)  // no --loki/LOKI_ADDR: a usage error before anything loads
+        }
         return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
-            demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow)
+            demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow,
+            remote: remote, remoteLoading: remoteLoading)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

@@ -15,7 +15,7 @@ struct ViewerCommand {
     let environment: [String: String]
 
     /// Whether the viewer should run: stdout is a terminal and --print was not given.
-    static func wanted(_ options: Logview) -> Bool { !options.print && !options.setup.showSources && isatty(1) == 1 }
+    static func wanted(_ options: Logview) -> Bool { !options.print && !options.setup.showSources && !options.remote.listsSomething && isatty(1) == 1 }
 
     func run() throws -> Int32 {
         // Arguments are checked before the screen changes; the sources are read while the viewer is up.

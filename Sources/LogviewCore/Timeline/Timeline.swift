@@ -5,23 +5,23 @@
 public final class Timeline: @unchecked Sendable {
     public private(set) var sources: [SourceIndex]
     /// Every entry of every source, in time order.
-    public private(set) var order: [EntryRef]
+    public internal(set) var order: [EntryRef]
     /// Timestamps parallel to `order`, for binary search.
-    public private(set) var times: [Int64]
+    public internal(set) var times: [Int64]
     /// Ids are adopted into one key space at once; the links (union-find, sessions, HTTP matches)
     /// are built on first use, so a print run that never pivots by id does not pay for them.
     public var correlation: Correlation {
         linkCorrelation()
         return linkedCorrelation
     }
-    private var linkedCorrelation: Correlation
+    var linkedCorrelation: Correlation
     private var correlationLinked = false
     /// Bumped by every `ingest`; views compare it to know when to refresh.
-    public private(set) var generation = 0
+    public internal(set) var generation = 0
     /// The lowest position the last `ingest` changed (entries before it kept their positions).
-    public private(set) var firstChangedPosition = 0
+    public internal(set) var firstChangedPosition = 0
     /// The entry the last `ingest` extended with continuation lines (it keeps its place), or nil.
-    public private(set) var extendedEntry: EntryRef?
+    public internal(set) var extendedEntry: EntryRef?
 
     public init(sources: [SourceIndex]) {
         self.sources = sources
@@ -31,7 +31,7 @@ public final class Timeline: @unchecked Sendable {
 
     public var count: Int { order.count }
 
-    private func linkCorrelation() {
+    func linkCorrelation() {
         guard !correlationLinked else { return }
         correlationLinked = true
         linkedCorrelation.add(sources: sources, ranges: sources.map { 0..<$0.entries.count })

@@ -1,0 +1,107 @@
+import ArgumentParser
+import LogviewCore
+import LogviewSources
+
+/// Options for remote sources: Grafana Loki and systemd-journal-gatewayd. Secrets are read from
+/// the environment or files only (logcli's variable names), never from the command line.
+struct RemoteOptions: ParsableArguments {
+    @Option(name: .customLong("loki"), help: "Loki base URL for loki:SELECTOR sources (default: $LOKI_ADDR).")
+    var lokiAddress: String?
+
+    @Option(name: .customLong("org-id"), help: "Loki tenant, sent as X-Scope-OrgID (default: $LOKI_ORG_ID).")
+    var orgID: String?
+
+    @Option(name: .customLong("loki-username"), help: "Basic-auth user (default: $LOKI_USERNAME); the password comes from $LOKI_PASSWORD or --loki-password-file.")
+    var username: String?
+
+    @Option(name: .customLong("loki-password-file"), help: "File holding the basic-auth password.")
+    var passwordFile: String?
+
+    @Option(name: .customLong("bearer-token-file"), help: "File holding a bearer token (else $LOKI_BEARER_TOKEN, $LOKI_BEARER_TOKEN_FILE).")
+    var bearerTokenFile: String?
+
+    @Option(name: .customLong("ca-cert"), help: "PEM file of CA certificates to trust instead of the system's (default: $LOKI_CA_CERT_PATH).")
+    var caCert: String?
+
+    @Option(name: .customLong("client-cert"), help: "PEM client certificate for TLS (default: $LOKI_CLIENT_CERT_PATH).")
+    var clientCert: String?
+
+    @Option(name: .customLong("client-key"), help: "PEM key of --client-cert (default: $LOKI_CLIENT_KEY_PATH).")
+    var clientKey: String?
+
+    @Flag(name: .customLong("insecure-skip-verify"), help: "Do not verify the server's TLS certificate (testing only).")
+    var insecureSkipVerify = false
+
+    @Option(name: .customLong("remote-timeout"), help: "Give up on a remote server silent this long (e.g. 30s).")
+    var timeout: String = "30s"
+
+    @Option(name: .customLong("remote-retries"), help: "Retries, with back-off, of a remote request that failed in a way that may pass.")
+    var retries: Int = 2
+
+    @Option(name: .customLong("loki-source-label"), help: "Stream label that names a Loki source (repeatable, first present wins; default: job, unit, filename).")
+    var sourceLabels: [String] = []
+
+    @Option(name: .customLong("loki-page-size"), help: "Entries per Loki query_range request (at most 5000).")
+    var pageSize: Int = 5000
+
+    @Flag(name: .customLong("list-labels"), help: "List Loki's label names in the time range (--since/--until, default last hour), then exit.")
+    var listLabels = false
+
+    @Option(name: .customLong("list-label-values"), help: "List the values of this Loki label in the time range, then exit. Repeatable.")
+    var listLabelValues: [String] = []
+
+    @Flag(name: .customLong("list-streams"), help: "List Loki's streams (label sets) matching the selectors given as loki:SELECTOR (default: all jobs), then exit.")
+    var listStreams = false
+
+    /// Whether a listing (labels, label values, streams) was asked for instead of entries.
+    var listsSomething: Bool { listLabels || listStreams || !listLabelValues.isEmpty }
+
+    /// The Loki URL from the option or `LOKI_ADDR`.
+    func lokiEndpoint(_ env: [String: String]) throws -> RemoteEndpoint {
+        guard let text = lokiAddress ?? env["LOKI_ADDR"], !text.isEmpty else {
+            throw ValidationError("loki: sources need the server: give --loki URL or set LOKI_ADDR (e.g. http://localhost:3100)")
+        }
+        guard let e = RemoteEndpoint(text) else {
+            throw ValidationError("--loki \(text): not an http:// or https:// URL (credentials go in LOKI_USERNAME/LOKI_PASSWORD, not the URL)")
+        }
+        return e
+    }
+
+    /// Transport and credential settings from the options, the environment and files.
+    func settings(_ env: [String: String]) throws -> RemoteSettings {
+        var s = RemoteSettings()
+        s.orgID = orgID ?? env["LOKI_ORG_ID"]
+        s.username = username ?? env["LOKI_USERNAME"]
+        do {
+            if let f = passwordFile {
+                s.password = try RemoteSettings.secret(fromFile: f, what: "password")
+            } else {
+                s.password = env["LOKI_PASSWORD"]
+            }
+            if let f = bearerTokenFile ?? env["LOKI_BEARER_TOKEN_FILE"] {
+                s.bearerToken = try RemoteSettings.secret(fromFile: f, what: "bearer token")
+            } else {
+                s.bearerToken = env["LOKI_BEARER_TOKEN"]
+            }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        s.caCertPath = caCert ?? env["LOKI_CA_CERT_PATH"]
+        s.clientCertPath = clientCert ?? env["LOKI_CLIENT_CERT_PATH"]
+        s.clientKeyPath = clientKey ?? env["LOKI_CLIENT_KEY_PATH"]
+        s.insecureSkipVerify = insecureSkipVerify || env["LOKI_TLS_SKIP_VERIFY"] == "true"
+        do {
+            s.readTimeout = try DurationExpression.parse(timeout)
+        } catch {
+            throw ValidationError("--remote-timeout: \(error)")
+        }
+        guard s.readTimeout.nanoseconds > 0 else { throw ValidationError("--remote-timeout must be positive") }
+        s.connectTimeout = min(s.readTimeout, .seconds(10))
+        s.retries = max(0, retries)
+        s.proxyEnvironment = env.filter { ["http_proxy", "https_proxy", "no_proxy"].contains($0.key.lowercased()) }
+        guard (1...LokiWire.maximumLimit).contains(pageSize) else {
+            throw ValidationError("--loki-page-size must be between 1 and \(LokiWire.maximumLimit)")
+        }
+        return s
+    }
+}
