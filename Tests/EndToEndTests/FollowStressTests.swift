@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 // Many lines, many rotations: while `logview --print --follow --output json` runs, a writer
 // appends numbered lines to an nginx access log, a Spring Boot backend log and a PostgreSQL log,
@@ -12,7 +13,7 @@ import Testing
 // `tail -F` too; the copy is not followed), so before each copytruncate the writer waits until
 // logview has printed everything written so far. Rename rotations get no such help.
 
-/// One stream of numbered lines that the stress writer feeds (a file now; the journal later).
+/// One stream of numbered lines that the stress writer feeds (a log file, or the journal).
 protocol StressStream: AnyObject {
     /// The source name logview prints for it.
     var source: String { get }
@@ -70,6 +71,38 @@ final class FileStressStream: StressStream {
     }
 }
 
+/// Journal entries of one unit, appended by systemd-journal-remote to a journal file in a directory
+/// that logview follows; "rotation" starts a new journal file, as journald does when a file is full.
+final class JournalStressStream: StressStream {
+    let source = "stress"
+    let directory: String
+    private(set) var written = 0
+    private var file: String
+
+    init(directory: String) {
+        self.directory = directory
+        file = directory + "/system.journal"
+    }
+
+    static func realtime(_ n: Int) -> UInt64 { 1_769_781_600_000_000 + UInt64(n) * 1000 }  // 14:00:00Z + n ms
+
+    func write(count: Int, split: Bool) {
+        var entries: [JournalExport.Entry] = []
+        for _ in 0..<count {
+            written += 1
+            entries.append(.init(realtime: Self.realtime(written), [
+                ("_SYSTEMD_UNIT", "stress.service"), ("PRIORITY", "6"), ("MESSAGE", "stress seq=\(written)"),
+            ]))
+        }
+        // A failed append shows up below as missing lines.
+        try? JournalExport.write(entries, to: file)
+    }
+
+    func rotate(_ k: Int, waitForReader: () throws -> Void) throws {
+        file = directory + "/system@\(k).journal"
+    }
+}
+
 /// Counts the lines of a growing output file incrementally.
 final class OutputLineCounter {
     let path: String
@@ -121,14 +154,20 @@ final class OutputLineCounter {
     @Test func everyLineOnceInOrderThroughManyRotations() throws {
         let dir = try TemporaryDirectory("follow-stress")
         defer { dir.remove() }
-        let streams: [any StressStream] = [
+        var streams: [any StressStream] = [
             try FileStressStream(source: "nginx", path: dir.file("access.log"), format: Self.nginx),
             try FileStressStream(source: "backend", path: dir.file("backend.log"), format: Self.backend),
             try FileStressStream(source: "postgresql", path: dir.file("postgresql-15-main.log"), format: Self.postgres),
-            // The journal stream joins here when the journal source lands.
         ]
+        var arguments = [dir.file("access.log"), dir.file("backend.log"), dir.file("postgresql-15-main.log")]
+        // The journal joins when systemd-journal-remote is there to write real journal files.
+        if JournalExport.isAvailable {
+            let journalDir = try dir.directory("journal")
+            streams.append(JournalStressStream(directory: journalDir))
+            arguments.append("journal-dir:" + journalDir)
+        }
         for s in streams { s.write(count: 100, split: false) }
-        let run = try FollowRun([dir.file("access.log"), dir.file("backend.log"), dir.file("postgresql-15-main.log")], in: dir)
+        let run = try FollowRun(arguments, in: dir)
         let counter = OutputLineCounter(run.stdoutPath)
         func total() -> Int { streams.reduce(0) { $0 + $1.written } }
         func waitForReader() throws {

@@ -36,7 +36,10 @@ public enum JournalExport {
         var out: [UInt8] = []
         for (i, e) in entries.enumerated() {
             out += Array("__CURSOR=s=test;i=\(i + 1)\n__REALTIME_TIMESTAMP=\(e.realtime)\n".utf8)
-            out += Array("__MONOTONIC_TIMESTAMP=\(1_000_000 + i)\n_BOOT_ID=\(e.boot)\n".utf8)
+            // Monotonic time follows the wall clock, as it does within one real boot; journals
+            // order entries of different files of one boot by it.
+            let monotonic = e.realtime > 1_000_000_000_000_000 ? e.realtime - 1_000_000_000_000_000 : 1_000_000 + UInt64(i)
+            out += Array("__MONOTONIC_TIMESTAMP=\(monotonic)\n_BOOT_ID=\(e.boot)\n".utf8)
             for (name, value) in e.fields {
                 let binary = value.contains { $0 < 0x20 || $0 == 0x7F } || String(validating: value, as: UTF8.self) == nil
                 if binary {

@@ -111,6 +111,13 @@ public struct RecordSourceBuilder {
     /// The finished source. `label` names the segment (e.g. `journal:backend.service`); `details`
     /// supplies per-entry fields for JSON and the detail view.
     public consuming func finish(label: String, details: (any EntryDetailProvider)?) -> SourceIndex {
+        // A small batch (a live follow step) keeps only what it uses, not the arena's spare room.
+        if used < arena.count / 2 {
+            let exact = UnsafeMutableRawBufferPointer.allocate(byteCount: max(used, 1), alignment: 16)
+            if used > 0 { exact.baseAddress!.copyMemory(from: arena.baseAddress!, byteCount: used) }
+            arena.deallocate()
+            arena = exact
+        }
         let bytes = SegmentBytes(bytes: UnsafeRawBufferPointer(rebasing: arena[0..<used])) { b in
             UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate()
         }

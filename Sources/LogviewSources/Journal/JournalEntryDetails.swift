@@ -41,6 +41,28 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
         used += size
     }
 
+    /// Copies the entries of `other` after this store's (a small live batch: its mostly empty
+    /// chunk is not kept).
+    func appendCopies(of other: JournalEntryDetails) {
+        for i in 0..<other.count {
+            let place = other.places[i]
+            let chunk = other.chunks[Int(place >> 32)]
+            let start = Int(place & 0xFFFF_FFFF)
+            appendRecord(UnsafeRawBufferPointer(rebasing: chunk[start..<(start + Int(other.lengths[i]))]))
+        }
+    }
+
+    private func appendRecord(_ record: UnsafeRawBufferPointer) {
+        if chunks.isEmpty || used + record.count > chunks[chunks.count - 1].count {
+            chunks.append(UnsafeMutableRawBufferPointer.allocate(byteCount: max(JournalEntryDetails.chunkSize, record.count), alignment: 8))
+            used = 0
+        }
+        if record.count > 0 { (chunks[chunks.count - 1].baseAddress! + used).copyMemory(from: record.baseAddress!, byteCount: record.count) }
+        places.append(UInt64(chunks.count - 1) << 32 | UInt64(used))
+        lengths.append(UInt32(truncatingIfNeeded: record.count))
+        used += record.count
+    }
+
     /// Takes over all entries of `other` after this store's (a journal read in parallel parts);
     /// moves its chunks without copying. `other` is empty afterwards.
     func append(contentsOf other: JournalEntryDetails) {

@@ -46,9 +46,22 @@ public final class JournalFeed: LiveFeed {
         }
         guard collector.count > 0 else { return [] }
         var refs: [EntryRef] = []
-        for source in collector.finish(label: label) {
-            let s = timeline.addSource(source)
-            refs += (0..<source.entries.count).map { EntryRef(source: s, entry: $0) }
+        for batch in collector.finish(label: label) {
+            // A unit already on the timeline grows in place (one source per unit, however long
+            // logview follows); its details grow alongside, entry for entry.
+            if let newDetails = batch.details as? JournalEntryDetails,
+                let s = timeline.sources.firstIndex(where: {
+                    $0.name == batch.name && $0.formatName == batch.formatName
+                        && ($0.details as? JournalEntryDetails)?.count == $0.entries.count
+                }),
+                let details = timeline.sources[s].details as? JournalEntryDetails
+            {
+                details.appendCopies(of: newDetails)
+                refs += timeline.appendRecords(batch, to: s)
+            } else {
+                let s = timeline.addSource(batch)
+                refs += (0..<batch.entries.count).map { EntryRef(source: s, entry: $0) }
+            }
         }
         timeline.sortInTimeOrder(&refs)
         return refs
