@@ -50,6 +50,18 @@ public final class SourceIndex: @unchecked Sendable {
         return withBytes(of: i) { parser.annotate($0) }
     }
 
+    /// Keeps the source's time order and finest precision after entries `range` were appended:
+    /// the order is extended, or rebuilt when an entry went back in time (`lastTime`: the time of
+    /// the entry before `range`).
+    func noteAppended(_ range: Range<Int>, after lastTime: Int64?) {
+        guard !range.isEmpty else { return }
+        for i in range where entries.precision(i) > finestPrecision { finestPrecision = entries.precision(i) }
+        var ordered = timeOrder == nil
+        if ordered, let last = lastTime, entries.timestamps[range.lowerBound] < last { ordered = false }
+        if ordered { for i in range.dropFirst() where entries.timestamps[i] < entries.timestamps[i - 1] { ordered = false; break } }
+        if !ordered { timeOrder = SourceIndex.stableTimeOrder(entries.timestamps) }
+    }
+
     static func stableTimeOrder(_ ts: [Int64]) -> [UInt32]? {
         var sorted = true
         for i in ts.indices.dropFirst() where ts[i] < ts[i - 1] {

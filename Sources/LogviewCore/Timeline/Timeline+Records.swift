@@ -13,31 +13,12 @@ extension Timeline {
         linkedCorrelation.adoptLocalKeys(of: batch)
         src.entries.append(batch.entries, segmentOffset: src.segments.count)
         src.segments.append(contentsOf: batch.segments)
-        if batch.finestPrecision > src.finestPrecision { src.finestPrecision = batch.finestPrecision }
+        src.noteAppended(before..<src.entries.count, after: lastTime)
         let range = before..<src.entries.count
-        var ordered = src.timeOrder == nil
-        if ordered, let last = lastTime, src.entries.timestamps[before] < last { ordered = false }
-        if ordered { for i in range.dropFirst() where src.entries.timestamps[i] < src.entries.timestamps[i - 1] { ordered = false; break } }
-        if !ordered { src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps) }
         linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? range : 0..<0 })
         var refs = range.map { EntryRef(source: s, entry: $0) }
         sortInTimeOrder(&refs)
-        firstChangedPosition = order.count
-        if let first = refs.first, let lastMerged = times.last, timestamp(first).nanoseconds < lastMerged
-            || (timestamp(first).nanoseconds == lastMerged && first < order[order.count - 1])
-        {
-            // Some entries go back in time: a merge of sorted runs is cheaper than many inserts.
-            let p = position(atOrAfter: timestamp(first))
-            var tail = Array(order[p...])
-            tail.append(contentsOf: refs)
-            sortInTimeOrder(&tail)
-            order.replaceSubrange(p..., with: tail)
-            times.replaceSubrange(p..., with: tail.map { sources[$0.source].entries.timestamps[$0.entry] })
-            firstChangedPosition = p
-        } else {
-            order.append(contentsOf: refs)
-            times.append(contentsOf: refs.map { src.entries.timestamps[$0.entry] })
-        }
+        merge(refs)
         generation += 1
         return refs
     }

@@ -46,21 +46,9 @@ public final class Timeline: @unchecked Sendable {
         sources.append(source)
         linkedCorrelation.adoptLocalKeys(of: source)
         linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? 0..<source.entries.count : 0..<0 })
-        firstChangedPosition = order.count
         var refs = (0..<source.entries.count).map { EntryRef(source: s, entry: source.entry(atTimeRank: $0)) }
-        if refs.isEmpty {
-            generation += 1
-            return s
-        }
         sortInTimeOrder(&refs)
-        if let first = refs.first, let lastTime = times.last, timestamp(first).nanoseconds >= lastTime {
-            order.append(contentsOf: refs)
-            times.append(contentsOf: refs.map { sources[$0.source].entries.timestamps[$0.entry] })
-        } else {
-            let p = position(atOrAfter: timestamp(refs[0]))
-            firstChangedPosition = p
-            (order, times) = Timeline.merge(sources)
-        }
+        merge(refs)
         generation += 1
         return s
     }
@@ -112,35 +100,34 @@ public final class Timeline: @unchecked Sendable {
             if correlated.count > 0 { linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 }) }
             return []
         }
-        for i in range where src.entries.precision(i) > src.finestPrecision { src.finestPrecision = src.entries.precision(i) }
-        // Keep the source's time order: extend it, or rebuild it when a line went back in time.
-        var ordered = src.timeOrder == nil
-        if ordered, let last = lastTime, src.entries.timestamps[before] < last { ordered = false }
-        if ordered { for i in range.dropFirst() where src.entries.timestamps[i] < src.entries.timestamps[i - 1] { ordered = false; break } }
-        if !ordered { src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps) }
+        src.noteAppended(range, after: lastTime)
         linkedCorrelation.add(sources: sources, ranges: sources.indices.map { $0 == s ? correlated : 0..<0 })
         var refs = range.map { EntryRef(source: s, entry: $0) }
         sortInTimeOrder(&refs)
-        firstChangedPosition = order.count
-        for ref in refs {
-            let t = src.entries.timestamps[ref.entry]
-            if let lastMerged = times.last, t < lastMerged || (t == lastMerged && ref < order[order.count - 1]) {
-                // Late entry: insert at its place in time (after equal times of earlier sources).
-                var lo = 0, hi = times.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if times[mid] < t || (times[mid] == t && order[mid] < ref) { lo = mid + 1 } else { hi = mid }
-                }
-                order.insert(ref, at: lo)
-                times.insert(t, at: lo)
-                firstChangedPosition = min(firstChangedPosition, lo)
-            } else {
-                order.append(ref)
-                times.append(t)
-            }
-        }
+        merge(refs)
         generation += 1
         return refs
+    }
+
+    /// Merges `refs` (new entries, in timeline order) into `order`/`times` and sets
+    /// `firstChangedPosition`: appended when they all come after the last entry, else the tail from
+    /// the first one's time on is re-sorted with them (cheaper than one insert per late entry).
+    func merge(_ refs: [EntryRef]) {
+        firstChangedPosition = order.count
+        guard let first = refs.first else { return }
+        let t = timestamp(first).nanoseconds
+        if let lastMerged = times.last, t < lastMerged || (t == lastMerged && first < order[order.count - 1]) {
+            let p = position(atOrAfter: timestamp(first))
+            var tail = Array(order[p...])
+            tail.append(contentsOf: refs)
+            sortInTimeOrder(&tail)
+            order.replaceSubrange(p..., with: tail)
+            times.replaceSubrange(p..., with: tail.map { sources[$0.source].entries.timestamps[$0.entry] })
+            firstChangedPosition = p
+        } else {
+            order.append(contentsOf: refs)
+            times.append(contentsOf: refs.map { sources[$0.source].entries.timestamps[$0.entry] })
+        }
     }
 
     public func timestamp(_ ref: EntryRef) -> Timestamp {
