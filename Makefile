@@ -18,7 +18,7 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BUILD_DIR)
 
 # A release binary with the Swift runtime linked in: it needs only libc, ncursesw, libtinfo,
-# libstdc++ and libsystemd on the target machine, plus its man page (from the argument parser's
+# libstdc++, libsystemd and zlib on the target machine, plus its man page (from the argument parser's
 # --experimental-dump-help) and bash, zsh and fish completions.
 # `make install PREFIX=/usr/local [DESTDIR=...] [BUILD_DIR=...]`.
 install: release
