@@ -47,6 +47,9 @@ struct FollowPrinter {
         // Per source, the entry printed last (the one later lines can still extend).
         var lastPrinted: [Int: EntryRef] = [:]
         for ref in initial { lastPrinted[ref.source] = ref }
+        // The entry printed last of all and how many of its lines were printed: lines that join it
+        // later continue it in text output, as they would under `tail -f`.
+        var lastOutput = initial.last.map { (ref: $0, lines: Int(timeline.sources[$0.source].entries.lineCounts[$0.entry])) }
         let watchStdout = FollowPrinter.isPipe(1)
         // Column widths depend on the sources: a source added while following gets a new writer.
         var writer = self.writer
@@ -78,6 +81,7 @@ struct FollowPrinter {
             for h in held[0...last] {
                 writer.write(h.ref, to: &out.bytes)
                 lastPrinted[h.ref.source] = h.ref
+                lastOutput = (h.ref, Int(timeline.sources[h.ref.source].entries.lineCounts[h.ref.entry]))
             }
             held.removeFirst(last + 1)
             return out.flush()
@@ -132,8 +136,14 @@ struct FollowPrinter {
                 let extended = feed.takeExtendedEntries()
                 for ref in extended { lastActivePump[ref.source] = pumps }
                 for ref in extended where lastPrinted[ref.source] == ref {
-                    // Lines joined an entry already printed: print it again, whole.
-                    if query.requestIDs.isEmpty ? timeline.passesFilters(ref, query) : shown.contains(ref) {
+                    guard query.requestIDs.isEmpty ? timeline.passesFilters(ref, query) : shown.contains(ref) else { continue }
+                    if writer.style == .text, let last = lastOutput, last.ref == ref {
+                        // Nothing was printed since: the new lines simply continue it.
+                        writer.writeContinuation(ref, fromLine: last.lines, to: &out.bytes)
+                        lastOutput = (ref, Int(timeline.sources[ref.source].entries.lineCounts[ref.entry]))
+                        if !out.flush() { return false }
+                    } else {
+                        // Other entries came between (or JSON): print it again, whole, as an update.
                         hold(ref, now: pumped)
                     }
                 }

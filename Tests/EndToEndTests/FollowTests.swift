@@ -11,7 +11,7 @@ final class FollowRun {
     let stderrPath: String
 
     /// `asUser` runs logview through `setpriv` as that uid/gid (the test runs as root).
-    init(_ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil) throws {
+    init(_ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil, output: String = "json") throws {
         let binary = E2EPaths.logviewBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("the logview binary is missing at \(binary): run `swift build` first, or set LOGVIEW_BIN")
@@ -19,7 +19,7 @@ final class FollowRun {
         stdoutPath = dir.file("follow.out")
         stderrPath = dir.file("follow.err")
         let command = (asUser.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] } ?? [])
-            + [binary, "--print", "--follow", "--output", "json"] + arguments
+            + [binary, "--print", "--follow", "--output", output] + arguments
         process = try ChildProcess.launch(
             name: "logview", command: command,
             environment: childEnvironment(["TZ": "UTC"]), stdoutPath: stdoutPath, stderrPath: stderrPath)
@@ -181,6 +181,46 @@ final class AppendingWriter {
         #expect(e.map(\.source) == ["existing", "later", "new", "later"])
         #expect(e.map(\.line) == [1, 1, 1, 2])
         #expect(e.map(\.file) == [logs + "/existing.log", later, logs + "/new.log", later])
+    }
+
+    @Test func aStackTraceWrittenAfterItsEntryWasPrintedContinuesIt() throws {
+        let dir = try TemporaryDirectory("follow-late-trace")
+        defer { dir.remove() }
+        let log = dir.file("app.log")
+        let w = try AppendingWriter(log)
+        w.write(Self.springLine(1, "one"))
+        let text = try FollowRun([log, "--tz", "UTC"], in: dir, output: "text")
+        let jsonDir = try TemporaryDirectory("follow-late-trace-json")
+        defer { jsonDir.remove() }
+        let json = try FollowRun([log], in: jsonDir, output: "json")
+        try waitUntil("both to print the first line", timeout: .seconds(30), process: text.process) {
+            text.lines().count == 1 && json.lines().count == 1
+        }
+        // The entry's first line, printed; its stack trace comes well after the reorder window.
+        w.write(Self.springLine(2, "failed").replacingOccurrences(of: " INFO", with: "ERROR"))
+        try waitUntil("the error line", timeout: .seconds(30), process: text.process) {
+            text.lines().count == 2 && json.lines().count == 2
+        }
+        usleep(600_000)
+        w.write("java.lang.IllegalStateException: boom\n\tat com.example.Orders.find(Orders.java:42)\n")
+        try waitUntil("the trace", timeout: .seconds(30), process: text.process) {
+            text.lines().count == 4 && json.lines().count == 3
+        }
+        usleep(300_000)
+        #expect(text.stop() == 0)
+        #expect(json.stop() == 0)
+        // Text: the trace continues the entry, as under tail -f; nothing is printed twice.
+        let indent = String(repeating: " ", count: "2026-01-30T14:02:02.002Z app ERROR ".count)
+        #expect(text.lines() == [
+            "2026-01-30T14:02:01.001Z app INFO  INFO 4242 --- [main] c.e.Follow : one",
+            "2026-01-30T14:02:02.002Z app ERROR ERROR 4242 --- [main] c.e.Follow : failed",
+            indent + "java.lang.IllegalStateException: boom",
+            indent + "\tat com.example.Orders.find(Orders.java:42)",
+        ])
+        // JSON: the entry again, whole, as an update (same file and line, more lines).
+        let e = json.entries()
+        #expect(e.map(\.line) == [1, 2, 2])
+        #expect(e[2].message == "ERROR 4242 --- [main] c.e.Follow : failed\njava.lang.IllegalStateException: boom\n\tat com.example.Orders.find(Orders.java:42)")
     }
 
     @Test func aPartialLineIsHeldForItsNewlineThenShownAfterTheGracePeriod() throws {

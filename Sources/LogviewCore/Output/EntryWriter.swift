@@ -94,6 +94,18 @@ public struct EntryWriter {
         out.append(0x0A)
     }
 
+    /// Text only: the entry's physical lines from `first` (1 or more) on, each indented as a
+    /// continuation line, for lines that joined an entry after it was printed (follow mode).
+    public func writeContinuation(_ ref: EntryRef, fromLine first: Int, to out: inout [UInt8]) {
+        let indent = self.indent
+        forEachLine(ref) { i, line in
+            guard i >= max(first, 1) else { return }
+            out.append(contentsOf: indent)
+            Sanitizer.appendVisible(line, to: &out)
+            out.append(0x0A)
+        }
+    }
+
     private func writeJSON(_ ref: EntryRef, to out: inout [UInt8]) {
         let src = timeline.sources[ref.source]
         let e = src.entries
