@@ -42,6 +42,7 @@ struct ViewerCommand {
         let loadedBox = LoadedBox()
         let loader = BackgroundLoad { report in
             let load = plan.load(printProblems: false) { done, total in report(.init(done: done, total: total)) }
+            _ = load.timeline.correlation  // link requests here, so the first `r` does not pay for it
             loadedBox.value = load  // before the outcome is published: the run loop reads it after
             return BackgroundLoad.Outcome(timeline: load.timeline, problems: load.problems.map { "\($0)" })
         }
