@@ -474,11 +474,14 @@ extension App {
         }
     }
 
-    /// Hides sources `from...` in every pane when `--source` did not name them.
+    /// Hides sources `from...` in each pane its layout's sources (else `--source`) did not name.
     mutating func hideUnwantedSources(from first: Int) {
-        guard !onlySourceNames.isEmpty else { return }
-        for s in first..<timeline.sources.count where !onlySourceNames.contains(timeline.sources[s].name) {
-            for p in panes.indices { panes[p].filter.hiddenSources.insert(s) }
+        for p in panes.indices {
+            let wanted = panes[p].wantedSources.isEmpty ? onlySourceNames : panes[p].wantedSources
+            guard !wanted.isEmpty else { continue }
+            for s in first..<timeline.sources.count where !wanted.contains(timeline.sources[s].name) {
+                panes[p].filter.hiddenSources.insert(s)
+            }
         }
     }
 

@@ -4,6 +4,10 @@ import LogviewCore
 public struct Pane: Sendable {
     public var filter: PaneFilter
     public internal(set) var rows: PaneRows
+    /// The name a config-file layout gave the pane, shown in its title line.
+    public internal(set) var title: String?
+    /// Source names the layout gave the pane (also sources that arrive later); empty: as `--source`.
+    public internal(set) var wantedSources: Set<String> = []
     /// The selected row.
     public internal(set) var cursor = 0
     /// The first row shown.

@@ -13,25 +13,36 @@ public struct Rect: Equatable, Sendable {
     }
 }
 
-/// How panes share the screen: a tree of splits with pane numbers at the leaves.
+/// How panes share the screen: a tree of splits with pane numbers at the leaves. A split gives
+/// its first child `first / (first + second)` of its area (halves unless a layout from the config
+/// file says otherwise).
 public indirect enum Layout: Equatable, Sendable {
     case pane(Int)
-    case split(Axis, Layout, Layout)
+    case split(Axis, Layout, Layout, first: Int = 1, second: Int = 1)
 
-    /// Each pane's rectangle inside `area`. Side-by-side halves leave one column between them
-    /// for the divider.
+    /// The two halves of `area`; side-by-side halves leave one column between them for the divider.
+    static func halves(_ area: Rect, _ axis: Axis, first: Int, second: Int) -> (Rect, Rect, divider: Int?) {
+        let total = max(first + second, 1)
+        switch axis {
+        case .sideBySide:
+            let left = (area.width - 1) * first / total
+            let ra = Rect(row: area.row, column: area.column, height: area.height, width: left)
+            let rb = Rect(row: area.row, column: area.column + left + 1, height: area.height, width: area.width - left - 1)
+            return (ra, rb, area.column + left)
+        case .stacked:
+            let upper = area.height * first / total
+            let ra = Rect(row: area.row, column: area.column, height: upper, width: area.width)
+            let rb = Rect(row: area.row + upper, column: area.column, height: area.height - upper, width: area.width)
+            return (ra, rb, nil)
+        }
+    }
+
+    /// Each pane's rectangle inside `area`.
     public func rects(in area: Rect) -> [Int: Rect] {
         switch self {
         case .pane(let p): return [p: area]
-        case .split(.sideBySide, let a, let b):
-            let left = (area.width - 1) / 2
-            let ra = Rect(row: area.row, column: area.column, height: area.height, width: left)
-            let rb = Rect(row: area.row, column: area.column + left + 1, height: area.height, width: area.width - left - 1)
-            return a.rects(in: ra).merging(b.rects(in: rb)) { x, _ in x }
-        case .split(.stacked, let a, let b):
-            let upper = area.height / 2
-            let ra = Rect(row: area.row, column: area.column, height: upper, width: area.width)
-            let rb = Rect(row: area.row + upper, column: area.column, height: area.height - upper, width: area.width)
+        case .split(let axis, let a, let b, let first, let second):
+            let (ra, rb, _) = Layout.halves(area, axis, first: first, second: second)
             return a.rects(in: ra).merging(b.rects(in: rb)) { x, _ in x }
         }
     }
@@ -40,17 +51,10 @@ public indirect enum Layout: Equatable, Sendable {
     public func dividers(in area: Rect) -> [(column: Int, rows: Range<Int>)] {
         switch self {
         case .pane: return []
-        case .split(let axis, let a, let b):
-            if axis == .sideBySide {
-                let left = (area.width - 1) / 2
-                let ra = Rect(row: area.row, column: area.column, height: area.height, width: left)
-                let rb = Rect(row: area.row, column: area.column + left + 1, height: area.height, width: area.width - left - 1)
-                return [(area.column + left, area.row..<(area.row + area.height))] + a.dividers(in: ra) + b.dividers(in: rb)
-            }
-            let upper = area.height / 2
-            let ra = Rect(row: area.row, column: area.column, height: upper, width: area.width)
-            let rb = Rect(row: area.row + upper, column: area.column, height: area.height - upper, width: area.width)
-            return a.dividers(in: ra) + b.dividers(in: rb)
+        case .split(let axis, let a, let b, let first, let second):
+            let (ra, rb, divider) = Layout.halves(area, axis, first: first, second: second)
+            let own = divider.map { [(column: $0, rows: area.row..<(area.row + area.height))] } ?? []
+            return own + a.dividers(in: ra) + b.dividers(in: rb)
         }
     }
 
@@ -58,7 +62,8 @@ public indirect enum Layout: Equatable, Sendable {
     func splitting(_ p: Int, axis: Axis, new: Int) -> Layout {
         switch self {
         case .pane(let q): return q == p ? .split(axis, .pane(q), .pane(new)) : self
-        case .split(let a, let l, let r): return .split(a, l.splitting(p, axis: axis, new: new), r.splitting(p, axis: axis, new: new))
+        case .split(let a, let l, let r, let first, let second):
+            return .split(a, l.splitting(p, axis: axis, new: new), r.splitting(p, axis: axis, new: new), first: first, second: second)
         }
     }
 
@@ -66,10 +71,10 @@ public indirect enum Layout: Equatable, Sendable {
     func removing(_ p: Int) -> Layout {
         switch self {
         case .pane(let q): return .pane(q > p ? q - 1 : q)
-        case .split(let a, let l, let r):
+        case .split(let a, let l, let r, let first, let second):
             if case .pane(p) = l { return r.removing(p) }
             if case .pane(p) = r { return l.removing(p) }
-            return .split(a, l.removing(p), r.removing(p))
+            return .split(a, l.removing(p), r.removing(p), first: first, second: second)
         }
     }
 }

@@ -29,6 +29,7 @@ enum TimelinePane {
         for c in rect.column..<end { screen.put("─", row: rect.row, column: c, role: role) }
         let filter = app.panes[p].filter
         var title = " \(p + 1)"
+        if let name = app.panes[p].title { title += " " + VisibleText.string(name) + ":" }
         let shown = app.sourceNames.indices.filter { !filter.hiddenSources.contains($0) }
         title += shown.count == app.sourceNames.count ? " all sources" : " " + shown.map { VisibleText.string(app.sourceNames[$0]) }.joined(separator: ",")
         let summary = PaneFilter.summaryWithoutSources(filter)

@@ -41,6 +41,8 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
     /// Loki selectors and gatewayd URLs, fetched into the timeline after the local sources.
     var remote: [SourceArgument] = []
     var remoteLoading: RemoteLoading? = nil
+    /// `--layout` (or the config's default layout): the viewer's panes; print mode ignores it.
+    var layout: PaneLayout? = nil
 
     /// Reads, indexes and merges every source. `printProblems`: source problems and journal notices
     /// go to stderr at once (print mode; the viewer shows them itself and prints them on exit).

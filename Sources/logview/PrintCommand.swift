@@ -121,7 +121,7 @@ struct PrintCommand {
         }
         return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
             demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow,
-            remote: remote, remoteLoading: remoteLoading)
+            remote: remote, remoteLoading: remoteLoading, layout: setup.layout)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

@@ -53,6 +53,7 @@ struct ViewerCommand {
         let size = backend.size
         var app = App(timeline: Timeline(sources: []), zone: zone, filter: filter, rows: size.rows, columns: size.columns)
         app.onlySourceNames = query.sources
+        if let layout = plan.layout { app.arrange(layout, base: filter) }
         if let themeProblem { app.show(message: themeProblem, isError: true) }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
         // With -f the files and the journal are followed once loaded; new entries join the
