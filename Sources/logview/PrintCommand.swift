@@ -85,9 +85,11 @@ struct PrintCommand {
         var remote: [SourceArgument] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))
         let journalFlags = !options.journal.units.isEmpty || !options.journal.identifiers.isEmpty || options.journal.boot != nil
+        var configuredLoki: [ConfiguredSource] = []  // the config's Loki sources, each to its own endpoint
         if arguments.isEmpty && !options.demo && !journalFlags {
             let found = try setup.defaultSources()
             arguments = found.arguments
+            if let config = setup.config, !config.sources.isEmpty { configuredLoki = config.sources.filter { $0.kind == .loki } }
             for (name, z) in found.zones where settings.zones[name] == nil { settings.zones[name] = try? zone(z) }
         }
         for argument in arguments {
@@ -115,10 +117,12 @@ struct PrintCommand {
         }
         let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
         _ = try options.follow.reorderWindowMilliseconds()  // a bad --reorder-window fails before anything loads
-        let remoteLoading = RemoteLoading(options: options.remote, environment: environment, settings: settings)
-        if remote.contains(where: { if case .loki = $0 { true } else { false } }) {
-            _ = try options.remote.lokiEndpoint(environment)  // no --loki/LOKI_ADDR: a usage error before anything loads
-        }
+        var remoteLoading = RemoteLoading(options: options.remote, environment: environment, settings: settings)
+        // No --loki/LOKI_ADDR nor a single config endpoint for loki: arguments: a usage error before anything loads.
+        let lokiArguments: [String] = configuredLoki.isEmpty ? remote.compactMap { if case .loki(let s) = $0 { s } else { nil } } : []
+        remoteLoading.lokiTargets = try LokiTarget.plan(
+            selectors: lokiArguments, configured: configuredLoki, config: setup.config,
+            options: options.remote, environment: environment)
         return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
             demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow,
             remote: remote, remoteLoading: remoteLoading, layout: setup.layout)

@@ -8,6 +8,9 @@ struct RemoteLoading {
     let options: RemoteOptions
     let environment: [String: String]
     let settings: LoadSettings
+    /// The Loki selectors with their servers (`PrintCommand.planSources`, config sources included);
+    /// nil: the `loki:` arguments, to `--loki`/`LOKI_ADDR`.
+    var lokiTargets: [LokiTarget]? = nil
 
     /// The time range for remote history: the query's, else the last hour.
     static func range(_ query: Query, now: Timestamp) -> (start: Int64, end: Int64) {
@@ -32,30 +35,43 @@ struct RemoteLoading {
         var feeds: [any LiveFeed] = []
         let (start, end) = RemoteLoading.range(query, now: Clock.now())
         let selectors = arguments.compactMap { if case .loki(let s) = $0 { s } else { nil } }
-        if !selectors.isEmpty {
-            let endpoint = try options.lokiEndpoint(environment)
-            let remote = try options.settings(environment)
-            let assembler = LokiSourceAssembler(server: endpoint.display, nameLabels: options.sourceLabels, settings: settings)
+        let targets: [LokiTarget]
+        if let lokiTargets {
+            targets = lokiTargets
+        } else {
+            targets = try LokiTarget.plan(selectors: selectors, configured: [], config: nil, options: options, environment: environment)
+        }
+        // One client per server and tenant, one assembler per server and config name (unnamed
+        // selectors of one server share theirs, so a job is one source however many selectors find it).
+        var clients: [String: LokiClient] = [:]
+        var assemblers: [String: LokiSourceAssembler] = [:]
+        for target in targets {
+            let what = target.sourceName ?? "loki:\(target.selector)"
             do {
-                let client = try LokiClient(endpoint: endpoint, settings: remote)
-                for selector in selectors {
-                    do {
-                        let crowded = try client.history(query: selector, start: start, end: end, pageSize: options.pageSize) { page, fresh in
-                            assembler.add(page, fresh: fresh, to: timeline)
-                            return true
-                        }
-                        if follow { feeds.append(LokiFeed(client: client, query: selector, assembler: assembler, start: end)) }
-                        for t in crowded {
-                            problems.append(SourceProblem(
-                                source: "loki:\(selector)",
-                                message: "more than \(options.pageSize) entries share the timestamp \(t) ns; some were skipped: raise --loki-page-size"))
-                        }
-                    } catch {
-                        problems.append(SourceProblem(source: "loki:\(selector)", message: error.description))
-                    }
+                var remote = try options.settings(environment)
+                if let tenant = target.tenant { remote.orgID = tenant }
+                let clientKey = "\(target.endpoint.display) \(remote.orgID ?? "")"
+                let client = try clients[clientKey] ?? LokiClient(endpoint: target.endpoint, settings: remote)
+                clients[clientKey] = client
+                let assemblerKey = "\(target.endpoint.display) \(target.sourceName ?? "")"
+                let assembler = assemblers[assemblerKey] ?? LokiSourceAssembler(
+                    server: target.endpoint.display, nameLabels: options.sourceLabels, fixedName: target.sourceName,
+                    settings: settings)
+                assemblers[assemblerKey] = assembler
+                let crowded = try client.history(query: target.selector, start: start, end: end, pageSize: options.pageSize) { page, fresh in
+                    assembler.add(page, fresh: fresh, to: timeline)
+                    return true
                 }
+                if follow { feeds.append(LokiFeed(client: client, query: target.selector, assembler: assembler, start: end)) }
+                for t in crowded {
+                    problems.append(SourceProblem(
+                        source: what,
+                        message: "more than \(options.pageSize) entries share the timestamp \(t) ns; some were skipped: raise --loki-page-size"))
+                }
+            } catch let error as ValidationError {
+                throw error
             } catch {
-                problems.append(SourceProblem(source: "loki", message: error.description))
+                problems.append(SourceProblem(source: what, message: "\(error)"))
             }
         }
         for case .gatewayd(let url) in arguments {

@@ -9,6 +9,8 @@ public final class LokiSourceAssembler {
 
     public let server: String
     public let nameLabels: [String]
+    /// The one name of every stream (a config `[[source]]`'s `name`); nil: named by `nameLabels`.
+    public let fixedName: String?
     let settings: LoadSettings
     private var readers: [String: (format: any LogFormat, parser: any LineParser)] = [:]
     private var details: [String: LokiEntryDetails] = [:]
@@ -16,8 +18,12 @@ public final class LokiSourceAssembler {
     private var positions: [String: Int] = [:]
     public private(set) var entriesAdded = 0
 
-    public init(server: String, nameLabels: [String] = LokiSourceAssembler.defaultNameLabels, settings: LoadSettings) {
+    public init(
+        server: String, nameLabels: [String] = LokiSourceAssembler.defaultNameLabels, fixedName: String? = nil,
+        settings: LoadSettings
+    ) {
         self.server = server
+        self.fixedName = fixedName
         self.nameLabels = nameLabels.isEmpty ? LokiSourceAssembler.defaultNameLabels : nameLabels
         self.settings = settings
     }
@@ -32,6 +38,7 @@ public final class LokiSourceAssembler {
     }
 
     public func sourceName(_ labels: LokiLabels) -> String {
+        if let fixedName { return fixedName }
         for l in nameLabels { if let v = labels[l], !v.isEmpty { return v } }
         return "loki"
     }
