@@ -54,7 +54,7 @@ public struct LoadSettings: Sendable {
 }
 
 /// A problem with one source, as one line for the operator; the other sources go on.
-public struct SourceProblem: Sendable, Equatable, CustomStringConvertible {
+public struct SourceProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var source: String
     public var message: String
     public var description: String { "\(source): \(message)" }
@@ -85,25 +85,9 @@ public enum SourceLoader {
     public static func load(_ specs: [SourceSpec], settings: LoadSettings,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> Result
     {
-        var jobs: [Job] = []
-        var problems: [SourceProblem] = []
-        for spec in specs {
-            let label = spec.name ?? spec.path
-            if RotatedFileSet.isGlob(spec.path) {
-                guard let paths = RotatedFileSet.expandGlob(spec.path) else {
-                    problems.append(SourceProblem(source: label, message: "no file matches \(spec.path)"))
-                    continue
-                }
-                jobs += RotatedFileSet.group(paths).map { Job(spec: spec, set: $0) }
-            } else if let files = RotatedFileSet.listDirectory(spec.path) {
-                if files.isEmpty {
-                    problems.append(SourceProblem(source: label, message: "directory \(spec.path) has no files"))
-                }
-                jobs += RotatedFileSet.group(files).map { Job(spec: spec, set: $0) }
-            } else {
-                jobs.append(Job(spec: spec, set: RotatedFileSet(base: spec.path, paths: [spec.path])))
-            }
-        }
+        let found = Self.jobs(for: specs)
+        let jobs = found.0
+        var problems = found.1
         let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem], FollowPoint?)>.allocate(capacity: jobs.count)
         outcomes.initialize(repeating: (nil, [], nil))
         defer {
@@ -133,6 +117,30 @@ public enum SourceLoader {
             }
         }
         return Result(sources: sources, problems: problems, followPoints: points)
+    }
+
+    /// One job per rotated file set the specs name (globs and directories expanded).
+    static func jobs(for specs: [SourceSpec]) -> ([Job], [SourceProblem]) {
+        var jobs: [Job] = []
+        var problems: [SourceProblem] = []
+        for spec in specs {
+            let label = spec.name ?? spec.path
+            if RotatedFileSet.isGlob(spec.path) {
+                guard let paths = RotatedFileSet.expandGlob(spec.path) else {
+                    problems.append(SourceProblem(source: label, message: "no file matches \(spec.path)"))
+                    continue
+                }
+                jobs += RotatedFileSet.group(paths).map { Job(spec: spec, set: $0) }
+            } else if let files = RotatedFileSet.listDirectory(spec.path) {
+                if files.isEmpty {
+                    problems.append(SourceProblem(source: label, message: "directory \(spec.path) has no files"))
+                }
+                jobs += RotatedFileSet.group(files).map { Job(spec: spec, set: $0) }
+            } else {
+                jobs.append(Job(spec: spec, set: RotatedFileSet(base: spec.path, paths: [spec.path])))
+            }
+        }
+        return (jobs, problems)
     }
 
     /// Loads one rotated set as one source (a file that appeared while following).
@@ -180,29 +188,15 @@ public enum SourceLoader {
         guard !segments.isEmpty else { return (nil, problems, nil) }
         // Sample the newest file with content: it shows the format the service writes now.
         let sample = segments.last { $0.data.count > 0 } ?? segments[segments.count - 1]
-        var options = FormatOptions(
-            zone: settings.defaultZone, nginxLogFormat: job.spec.nginxLogFormat ?? settings.nginxLogFormat,
-            postgresLinePrefix: job.spec.postgresLinePrefix ?? settings.postgresLinePrefix,
-            referenceTime: sample.modified)
-        if let name = job.name, let z = settings.zones[name] { options.zone = z }
-        let chosen: FormatDetector.Candidate
-        if let forced = job.spec.format ?? job.name.flatMap({ settings.formats[$0] }) {
-            guard let f = FormatRegistry.format(named: forced) else {
-                problems.append(SourceProblem(
-                    source: label,
-                    message: "unknown format '\(forced)'; known: \(FormatRegistry.names.joined(separator: ", "))"))
-                if let point { close(point.descriptor) }
-                return (nil, problems, nil)
-            }
-            chosen = .init(format: f, options: options)
-        } else if let (best, _) = FormatDetector.detect(sample.data.bytes, among: FormatRegistry.candidates(for: options)) {
-            chosen = best
-        } else {
-            chosen = .init(format: FormatRegistry.fallback, options: options)
+        let chosen: (format: any LogFormat, options: FormatOptions, name: String)
+        switch chooseFormat(job, sample: sample, settings: settings) {
+        case .success(let c): chosen = c
+        case .failure(let problem):
+            problems.append(problem)
+            if let point { close(point.descriptor) }
+            return (nil, problems, nil)
         }
-        var o = chosen.options
-        if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
-        let name = job.name ?? defaultName(job.set.base, chosen.format)
+        let (o, name) = (chosen.options, chosen.name)
         do {
             let index = try SourceIndexer.index(
                 name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset,
@@ -213,6 +207,35 @@ public enum SourceLoader {
             if let point { close(point.descriptor) }
             return (nil, problems, nil)
         }
+    }
+
+    /// The format of a set (forced by the spec or `--format`, else detected on `sample`), its
+    /// options (zone, log_format, line prefix) and the source's name.
+    static func chooseFormat(_ job: Job, sample: Segment, settings: LoadSettings)
+        -> Swift.Result<(format: any LogFormat, options: FormatOptions, name: String), SourceProblem>
+    {
+        let label = job.name ?? job.set.base
+        var options = FormatOptions(
+            zone: settings.defaultZone, nginxLogFormat: job.spec.nginxLogFormat ?? settings.nginxLogFormat,
+            postgresLinePrefix: job.spec.postgresLinePrefix ?? settings.postgresLinePrefix,
+            referenceTime: sample.modified)
+        if let name = job.name, let z = settings.zones[name] { options.zone = z }
+        let chosen: FormatDetector.Candidate
+        if let forced = job.spec.format ?? job.name.flatMap({ settings.formats[$0] }) {
+            guard let f = FormatRegistry.format(named: forced) else {
+                return .failure(SourceProblem(
+                    source: label,
+                    message: "unknown format '\(forced)'; known: \(FormatRegistry.names.joined(separator: ", "))"))
+            }
+            chosen = .init(format: f, options: options)
+        } else if let (best, _) = FormatDetector.detect(sample.data.bytes, among: FormatRegistry.candidates(for: options)) {
+            chosen = best
+        } else {
+            chosen = .init(format: FormatRegistry.fallback, options: options)
+        }
+        var o = chosen.options
+        if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
+        return .success((chosen.format, o, job.name ?? defaultName(job.set.base, chosen.format)))
     }
 
     /// `nginx` and `postgresql` for their formats (a person knows them by the server); otherwise the

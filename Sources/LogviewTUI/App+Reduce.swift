@@ -457,7 +457,18 @@ extension App {
     /// Takes the timeline loaded in the background in place of the (empty) one shown while
     /// loading: the panes keep their filters (the command line's and any set meanwhile), are
     /// rebuilt, and start at the newest entry as a viewer opened on loaded sources does.
+    ///
+    /// After a preview, a pane the operator moved up keeps its place in time; one at its newest
+    /// entry stays there. Sources hidden per index are taken from before the preview, whose
+    /// sources may be numbered differently.
     public mutating func loaded(_ complete: Timeline) {
+        let anchors = panes.indices.map { p in
+            preview == nil || panes[p].cursor >= panes[p].rows.count - 1 ? nil : selectedEntry(p).map { timeline.timestamp($0) }
+        }
+        if let before = preview {
+            for p in panes.indices where p < before.count { panes[p].filter.hiddenSources = before[p] }
+        }
+        preview = nil
         timeline = complete
         loading = nil
         refreshSourceColumns()
@@ -467,6 +478,25 @@ extension App {
         bookmarks = []
         expanded = []
         unseen = 0
+        for p in panes.indices {
+            panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
+            if let t = anchors[p] {
+                place(p, near: t)
+            } else {
+                panes[p].cursor = max(panes[p].rows.count - 1, 0)
+                ensureVisible(p)
+            }
+        }
+    }
+
+    /// Shows the sources' newest part while the whole is still loading: the panes open at its
+    /// newest entry, and the status line still says loading.
+    public mutating func previewed(_ part: Timeline) {
+        guard loading != nil else { return }
+        preview = preview ?? panes.map(\.filter.hiddenSources)
+        timeline = part
+        refreshSourceColumns()
+        hideUnwantedSources(from: 0)
         for p in panes.indices {
             panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
             panes[p].cursor = max(panes[p].rows.count - 1, 0)

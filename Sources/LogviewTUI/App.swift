@@ -75,6 +75,10 @@ public struct App: Sendable {
     var sourceWidth = 3
     /// Loading in the background: how far it is (nil once the timeline is complete).
     public var loading: BackgroundLoad.Progress?
+    /// While a preview of the newest part is shown: each pane's hidden sources from before it.
+    var preview: [Set<Int>]?
+    /// Whether the timeline shown is a preview of the sources' newest part.
+    public var isPreview: Bool { preview != nil }
     /// `--source`: only these sources are shown at start, also sources that arrive later
     /// (loaded in the background, new files while following). Empty: all.
     public var onlySourceNames: Set<String> = []

@@ -10,6 +10,10 @@ import Glibc
 /// its own thread and builds the timeline there (the merge of a large corpus takes a while too);
 /// the run loop polls `descriptor`, and `take` hands it the progress and, once, the result. The
 /// viewer's timeline is only touched on the run loop's thread.
+///
+/// A `preview`, when given, runs first on the same thread: a timeline of the sources' newest
+/// part, cheap to make, which the viewer shows while the whole is indexed (DESIGN.md #3: the
+/// first screen does not wait for the whole file).
 public final class BackgroundLoad: Sendable {
     /// Sources read of all there are (`total` 0 until the sources are listed).
     public struct Progress: Sendable, Equatable {
@@ -35,6 +39,7 @@ public final class BackgroundLoad: Sendable {
 
     struct State {
         var progress = Progress(done: 0, total: 0)
+        var preview: Timeline?
         var outcome: Outcome?
         var finished = false
     }
@@ -43,9 +48,13 @@ public final class BackgroundLoad: Sendable {
     /// A byte is written to `wake.write` at every change; the run loop polls `wake.read`.
     private let wake: (read: Int32, write: Int32)
     private let work: @Sendable (_ report: @escaping @Sendable (Progress) -> Void) -> Outcome
+    private let preview: (@Sendable () -> Timeline?)?
 
     /// `work` runs on a thread of its own after `start`; it calls `report` as sources finish.
-    public init(_ work: @escaping @Sendable (_ report: @escaping @Sendable (Progress) -> Void) -> Outcome) {
+    /// `preview` runs before it on that thread; a timeline it returns is shown until the outcome.
+    public init(preview: (@Sendable () -> Timeline?)? = nil,
+        _ work: @escaping @Sendable (_ report: @escaping @Sendable (Progress) -> Void) -> Outcome)
+    {
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
             for fd in fds {
@@ -57,6 +66,7 @@ public final class BackgroundLoad: Sendable {
         }
         wake = (fds[0], fds[1])
         self.work = work
+        self.preview = preview
     }
 
     deinit {
@@ -71,6 +81,10 @@ public final class BackgroundLoad: Sendable {
 
     public func start() {
         DispatchQueue.global().async { [self] in
+            if let made = preview?() {
+                state.withLock { if $0.outcome == nil { $0.preview = made } }
+                signal()
+            }
             let outcome = work { p in
                 self.state.withLock { $0.progress = p }
                 self.signal()
@@ -80,15 +94,18 @@ public final class BackgroundLoad: Sendable {
         }
     }
 
-    /// The latest progress, and the outcome the first time it is there.
-    public func take() -> (progress: Progress, outcome: Outcome?) {
+    /// The latest progress, the preview the first time it is there (unless the outcome came
+    /// first), and the outcome the first time it is there.
+    public func take() -> (progress: Progress, preview: Timeline?, outcome: Outcome?) {
         var scratch = [UInt8](repeating: 0, count: 256)
         while scratch.withUnsafeMutableBytes({ read(wake.read, $0.baseAddress, $0.count) }) > 0 {}
         return state.withLock { s in
-            guard !s.finished, let o = s.outcome else { return (s.progress, nil) }
+            let preview = s.preview
+            s.preview = nil
+            guard !s.finished, let o = s.outcome else { return (s.progress, preview, nil) }
             s.finished = true
             s.outcome = nil
-            return (s.progress, o)
+            return (s.progress, nil, o)
         }
     }
 

@@ -46,7 +46,9 @@ enum DetailPane {
         out.append(("level", e.level(ref.entry).name, .level(e.level(ref.entry))))
         if src.details == nil {
             let lines = e.lineCounts[ref.entry]
-            out.append(("file", "\(VisibleText.string(src.path(of: ref.entry))):\(e.lines[ref.entry])" + (lines > 1 ? " (\(lines) lines)" : ""), .text))
+            // A preview indexed the file's tail only: its line numbers are known once loaded.
+            let line = app.isPreview ? " (line number once loaded)" : ":\(e.lines[ref.entry])"
+            out.append(("file", "\(VisibleText.string(src.path(of: ref.entry)))\(line)" + (lines > 1 ? " (\(lines) lines)" : ""), .text))
         }
         let ids = e.keys(of: ref.entry).map { VisibleText.string(timeline.correlation.ids.text(of: $0)) }
         if !ids.isEmpty { out.append(("ids", ids.joined(separator: "  "), .text)) }

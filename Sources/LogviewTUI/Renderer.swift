@@ -71,7 +71,7 @@ enum StatusLine {
         let pane = app.panes[app.focus]
         var parts: [String] = []
         if let l = app.loading {
-            parts.append(l.total > 0 ? "loading \(l.done)/\(l.total) sources" : "loading")
+            parts.append((l.total > 0 ? "loading \(l.done)/\(l.total) sources" : "loading") + (app.isPreview ? ", newest part shown" : ""))
         } else {
             parts.append(timeline.sources.map { "\(VisibleText.string($0.name)) \($0.entries.count)" }.joined(separator: " "))
         }

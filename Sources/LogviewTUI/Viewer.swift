@@ -55,7 +55,8 @@ public struct Viewer {
     /// Takes the loader's progress, and its timeline when it is done.
     mutating func takeLoad() {
         guard let loader else { return }
-        let (progress, outcome) = loader.take()
+        let (progress, preview, outcome) = loader.take()
+        if let preview { app.previewed(preview) }
         if let outcome {
             app.loaded(outcome.timeline)
             loadProblems = outcome.problems

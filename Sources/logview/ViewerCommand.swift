@@ -40,7 +40,11 @@ struct ViewerCommand {
         filter.exclude = query.exclude
         filter.minimumLevel = query.minimumLevel
         let loadedBox = LoadedBox()
-        let loader = BackgroundLoad { report in
+        // The newest part of the files first (a first screen in milliseconds whatever their
+        // size), unless a time range was asked for: that part may not be in it.
+        let previewed: (@Sendable () -> Timeline?)? = query.since == nil && query.until == nil && !plan.specs.isEmpty
+            ? { @Sendable in Timeline(sources: SourceLoader.preview(plan.specs, settings: plan.settings)) } : nil
+        let loader = BackgroundLoad(preview: previewed) { report in
             let load = plan.load(printProblems: false) { done, total in report(.init(done: done, total: total)) }
             _ = load.timeline.correlation  // link requests here, so the first `r` does not pay for it
             loadedBox.value = load  // before the outcome is published: the run loop reads it after

@@ -91,4 +91,46 @@ import TestSupport
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(made == 1)
     }
+
+    @Test func aPreviewIsShownWhileLoadingAndAPaneMovedUpKeepsItsTimeWhenTheWholeArrives() throws {
+        let backend = PipeBackend()
+        let finish = DispatchSemaphore(value: 0)
+        let timeline = try TUIFixture.timeline()
+        // The newest part: the PostgreSQL source alone (as if its tail reached back furthest).
+        let newest = Timeline(sources: [timeline.sources[2]])
+        let loader = BackgroundLoad(preview: { newest }) { report in
+            report(.init(done: 0, total: 3))
+            finish.wait()
+            return .init(timeline: timeline, problems: [])
+        }
+        let app = App(timeline: Timeline(sources: []), zone: .utc, rows: 14, columns: 100)
+        let box = LoopBox(Viewer(app: app, backend: backend, signals: nil, loader: loader, follow: false,
+            makeFeeds: { [] }, renderLog: nil))
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            box.status = box.viewer.run()
+            done.signal()
+        }.start()
+        waitFor(backend, "the preview") {
+            $0.line(12) == " loading 0/3 sources, newest part shown │ 2/2 │ window ±5s │ follow: off"
+        }
+        var screen = try #require(backend.last)
+        #expect(screen.line(1).hasPrefix(" 01-30 14:02:09.990 postgresql ERROR [41002] app@shop ERROR:  duplicate key"))
+        backend.press("k")
+        waitFor(backend, "the cursor moved up") { $0.line(12).contains("│ 1/2 │") }
+        backend.press("\r")
+        waitFor(backend, "the detail pane") { $0.text.contains("file  /logs/postgresql.log (line number once loaded)") }
+        backend.press("\r")
+        waitFor(backend, "the detail pane closed") { !$0.text.contains("line number once loaded") }
+        finish.signal()
+        // The whole timeline: the cursor stays at 14:02:02.995, not at the newest entry.
+        waitFor(backend, "the loaded timeline") {
+            $0.line(12) == " nginx 3 backend 2 postgresql 2 │ 2/7 │ window ±5s │ follow: off"
+        }
+        screen = try #require(backend.last)
+        let selected = try #require((0..<12).first { screen[$0, 0].mark == .selected })
+        #expect(screen.line(selected).hasPrefix(" 01-30 14:02:02.995 postgresql INFO  [41001] app@shop LOG:  duration: 1.204 ms"))
+        backend.press("q")
+        #expect(done.wait(timeout: .now() + 10) == .success)
+    }
 }
