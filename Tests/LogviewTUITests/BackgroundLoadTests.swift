@@ -96,8 +96,13 @@ import TestSupport
         let backend = PipeBackend()
         let finish = DispatchSemaphore(value: 0)
         let timeline = try TUIFixture.timeline()
-        // The newest part: the PostgreSQL source alone (as if its tail reached back furthest).
-        let newest = Timeline(sources: [timeline.sources[2]])
+        // The newest part: the PostgreSQL source alone (as if its tail reached back furthest),
+        // indexed on its own as the real preview is (a timeline adopts its sources' ids, so two
+        // timelines never share a source).
+        let newest = Timeline(sources: [
+            try Fixture.source("postgresql", TUIFixture.postgres, format: FormatRegistry.format(named: "postgresql")!,
+                options: FormatOptions(zone: .utc), path: "/logs/postgresql.log"),
+        ])
         let loader = BackgroundLoad(preview: { newest }) { report in
             report(.init(done: 0, total: 3))
             finish.wait()
@@ -119,7 +124,15 @@ import TestSupport
         backend.press("k")
         waitFor(backend, "the cursor moved up") { $0.line(12).contains("│ 1/2 │") }
         backend.press("\r")
-        waitFor(backend, "the detail pane") { $0.text.contains("file  /logs/postgresql.log (line number once loaded)") }
+        waitFor(backend, "the detail pane") { $0.text.contains("lines 1-3 of 14") }
+        // The pane shows three of its lines: scroll down to the file row.
+        var top = 1
+        while top < 12, try #require(backend.last).text.contains("line number once loaded") == false {
+            backend.press("J")
+            top += 1
+            waitFor(backend, "detail line \(top) on top") { $0.text.contains("lines \(top)-\(top + 2) of 14") }
+        }
+        #expect(try #require(backend.last).text.contains(" file         /logs/postgresql.log (line number once loaded)"))
         backend.press("\r")
         waitFor(backend, "the detail pane closed") { !$0.text.contains("line number once loaded") }
         finish.signal()
