@@ -53,10 +53,15 @@ struct TUILoadingTests {
         }
         try Self.writeLargeLog(dir.file("big.log"))
         try tmux.type("\(E2EPaths.logviewBinary) --tz UTC big=\(dir.file("big.log"))")
-        try tmux.waitFor("the viewer, loading") { Self.statusLine($0) == " loading 0/1 sources │ no entries │ window ±5s │ follow: off" }
+        // The file's newest part is on screen at once, its last line at the bottom, while the
+        // whole file is read.
+        let preview = try tmux.waitFor("the viewer, loading, the newest part shown") {
+            Self.statusLine($0).hasPrefix(" loading 0/1 sources, newest part shown │ ")
+        }
+        #expect(TUIViewerTests.timelineRows(preview).last == " 01-30 00:24:59.999 big INFO  INFO worker-0 processing item 059999 payload abcdefghijklmnopqrstuvwxyz0123456789")
         // Keys are answered while the file is read: the command line opens and closes.
         try tmux.send(":")
-        try tmux.waitFor("the prompt") { $0.split(separator: "\n").last == ":" && $0.contains(" loading 0/1 sources ") }
+        try tmux.waitFor("the prompt") { $0.split(separator: "\n").last == ":" && $0.contains(" loading 0/1 sources, newest part shown ") }
         try tmux.send("Escape")
         let screen = try tmux.waitFor("the loaded file", timeout: .seconds(180)) {
             Self.statusLine($0) == " big 1500000 │ 1500000/1500000 │ window ±5s │ follow: off"
@@ -73,7 +78,7 @@ struct TUILoadingTests {
 
         // Quitting while loading leaves at once, with the terminal restored and status 0.
         try tmux.type("clear; \(E2EPaths.logviewBinary) --tz UTC big=\(dir.file("big.log"))")
-        try tmux.waitFor("loading again") { Self.statusLine($0).hasPrefix(" loading 0/1 sources ") }
+        try tmux.waitFor("loading again") { Self.statusLine($0).hasPrefix(" loading 0/1 sources") }
         try tmux.send("q")
         try tmux.waitFor("the shell prompt after quitting") { $0.contains("PROMPT$") && !$0.contains(" loading ") }
         #expect(try tmux.display("#{alternate_on}") == "0")
