@@ -56,18 +56,7 @@ public final class TinyProxy: @unchecked Sendable {
     deinit { stop() }
 
     /// The proxy's log so far (LogLevel Connect: one `Request ... CONNECT host:port` line per tunnel).
-    public var log: String {
-        guard let f = fopen(directory + "/tinyproxy.log", "r") else { return "" }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    public var log: String { String(decoding: fileBytes(directory + "/tinyproxy.log"), as: UTF8.self) }
 
     /// The `CONNECT` targets in the log, in order.
     public var connectTargets: [String] {
