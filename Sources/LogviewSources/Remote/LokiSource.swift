@@ -91,8 +91,11 @@ public final class LokiSourceAssembler {
             let members = groups[g]
             let detail = details[name] ?? LokiEntryDetails(server: server)
             details[name] = detail
+            // The formats of the group's streams, named once per stream, not per entry.
+            var streamSeen = [Bool](repeating: false, count: batch.streams.count)
             var formats: [String] = []
-            for i in members {
+            for i in members where !streamSeen[batch.entries[i].stream] {
+                streamSeen[batch.entries[i].stream] = true
                 let f = readerOfStream[batch.entries[i].stream]!.format.name
                 if !formats.contains(f) { formats.append(f) }
             }
