@@ -203,4 +203,18 @@ struct LokiTailProxyTests {
         ])
         #expect(server.requestCount == 0)
     }
+
+    @Test func aProxyThatIsNotRunningIsNamedNotTheServer() throws {
+        let gone = try ReplayServer { _ in .close }
+        let port = gone.port
+        gone.stop()
+        let server = try Self.tailServer()
+        defer { server.stop() }
+        let (times, problems) = try Self.follow(server, proxyEnvironment: ["HTTP_PROXY": "http://127.0.0.1:\(port)"])
+        #expect(times == [])
+        #expect(problems == [
+            "\(server.url): request failed: the proxy 127.0.0.1:\(port) refused the connection: check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; reconnecting in 500ms",
+        ])
+        #expect(server.requestCount == 0)
+    }
 }

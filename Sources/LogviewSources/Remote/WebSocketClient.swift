@@ -83,7 +83,15 @@ final class WebSocketClient: @unchecked Sendable {
                 }
                 if close { channel.close(promise: nil) }
             case .failure(let error):
-                onEvent(.ended(RemoteHTTP.classify(error, endpoint: endpoint, settings: settings)))
+                let classified = RemoteHTTP.classify(error, endpoint: endpoint, settings: settings)
+                if let proxy, case .refused = classified {
+                    // The refusal came from the proxy, not from the server the message names.
+                    onEvent(.ended(.other(
+                        server: endpoint.display,
+                        detail: "the proxy \(proxy.host):\(proxy.port) refused the connection: check HTTP_PROXY, HTTPS_PROXY and NO_PROXY")))
+                } else {
+                    onEvent(.ended(classified))
+                }
             }
         }
         return client
