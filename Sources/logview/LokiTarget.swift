@@ -1,13 +1,14 @@
 import ArgumentParser
 import LogviewSources
 
-/// One Loki selector to fetch: the server it goes to, the tenant there, and the source name a
-/// config `[[source]]` gives it (nil: named by stream labels, as for `loki:SELECTOR`).
+/// One Loki selector to fetch: the server it goes to, the config endpoint that names it (its
+/// tenant and credential files), and the source name a config `[[source]]` gives it (nil: named by
+/// stream labels, as for `loki:SELECTOR`).
 struct LokiTarget {
     var selector: String
     var endpoint: RemoteEndpoint
-    /// `tenant` of the config's `[loki.NAME]`; nil: `--org-id` / `LOKI_ORG_ID`.
-    var tenant: String?
+    /// The config's `[loki.NAME]`; nil: `--loki URL`/`LOKI_ADDR` with the options' credentials.
+    var configured: ConfigFile.LokiEndpoint?
     var sourceName: String?
 
     /// Targets for `loki:SELECTOR` arguments (`selectors`) and the config's Loki sources
@@ -19,27 +20,37 @@ struct LokiTarget {
     ) throws -> [LokiTarget] {
         var targets: [LokiTarget] = []
         if !selectors.isEmpty {
-            let (endpoint, tenant) = try defaultEndpoint(config: config, options: options, environment: environment)
-            targets += selectors.map { LokiTarget(selector: $0, endpoint: endpoint, tenant: tenant, sourceName: nil) }
+            let (endpoint, defined) = try defaultEndpoint(config: config, options: options, environment: environment)
+            targets += selectors.map { LokiTarget(selector: $0, endpoint: endpoint, configured: defined, sourceName: nil) }
         }
         for s in configured where s.kind == .loki {
             guard let defined = config?.lokiEndpoints.first(where: { $0.name == s.endpoint }) else {
                 throw ValidationError("source '\(s.name)': no [loki.\(s.endpoint ?? "")] endpoint in the config file")
             }
-            let endpoint = try parse(defined)
-            targets.append(LokiTarget(selector: s.selector ?? "", endpoint: endpoint, tenant: defined.tenant, sourceName: s.name))
+            targets.append(LokiTarget(selector: s.selector ?? "", endpoint: try parse(defined), configured: defined, sourceName: s.name))
         }
         return targets
     }
 
-    /// The server of `loki:` arguments: `--loki`/`LOKI_ADDR`, else the config's only endpoint.
+    /// The server of `loki:` arguments and listings: `--loki URL`, `--loki NAME` of a config
+    /// endpoint, `LOKI_ADDR`, else the config's only endpoint.
     static func defaultEndpoint(
         config: ConfigFile?, options: RemoteOptions, environment: [String: String]
-    ) throws -> (RemoteEndpoint, tenant: String?) {
-        let given = options.lokiAddress ?? environment["LOKI_ADDR"]
-        if (given ?? "").isEmpty, let endpoints = config?.lokiEndpoints, endpoints.count == 1 {
-            return (try parse(endpoints[0]), endpoints[0].tenant)
+    ) throws -> (RemoteEndpoint, configured: ConfigFile.LokiEndpoint?) {
+        let endpoints = config?.lokiEndpoints ?? []
+        if let name = options.lokiAddress, !name.isEmpty, RemoteEndpoint(name) == nil, !name.contains("://") {
+            guard let defined = endpoints.first(where: { $0.name == name }) else {
+                let known = endpoints.isEmpty ? "the config file defines no [loki.NAME] endpoints" : "the config file defines " + endpoints.map(\.name).joined(separator: ", ")
+                throw ValidationError("--loki \(name): neither an http:// or https:// URL nor a [loki.NAME] endpoint (\(known))")
+            }
+            return (try parse(defined), defined)
         }
+        let given = options.lokiAddress ?? environment["LOKI_ADDR"]
+        if (given ?? "").isEmpty, endpoints.count > 1 {
+            throw ValidationError(
+                "loki: sources need the server: give --loki NAME (\(endpoints.map(\.name).joined(separator: ", ")) in the config file), --loki URL or LOKI_ADDR")
+        }
+        if (given ?? "").isEmpty, endpoints.count == 1 { return (try parse(endpoints[0]), endpoints[0]) }
         return (try options.lokiEndpoint(environment), nil)
     }
 

@@ -16,8 +16,9 @@ struct PrintCommand {
         if options.remote.listsSomething {
             let displayZone = try zone(options.tz)
             let selectors = options.sources.compactMap { if case .loki(let s) = SourceArgument(parsing: $0) { s } else { nil } }
+            let config = try SourceSetup(options: options.setup, environment: environment).config
             _ = try RemoteLoading(options: options.remote, environment: environment, settings: LoadSettings(defaultZone: .utc))
-                .list(selectors: selectors, query: try makeQuery(displayZone: displayZone))
+                .list(selectors: selectors, query: try makeQuery(displayZone: displayZone), config: config)
             return 0
         }
         if options.setup.showSources {

@@ -41,16 +41,15 @@ struct RemoteLoading {
         } else {
             targets = try LokiTarget.plan(selectors: selectors, configured: [], config: nil, options: options, environment: environment)
         }
-        // One client per server and tenant, one assembler per server and config name (unnamed
+        // One client per server, config endpoint and tenant, one assembler per server and config name (unnamed
         // selectors of one server share theirs, so a job is one source however many selectors find it).
         var clients: [String: LokiClient] = [:]
         var assemblers: [String: LokiSourceAssembler] = [:]
         for target in targets {
             let what = target.sourceName ?? "loki:\(target.selector)"
             do {
-                var remote = try options.settings(environment)
-                if let tenant = target.tenant { remote.orgID = tenant }
-                let clientKey = "\(target.endpoint.display) \(remote.orgID ?? "")"
+                let remote = try options.settings(environment, for: target.configured)
+                let clientKey = "\(target.endpoint.display) \(target.configured?.name ?? "") \(remote.orgID ?? "")"
                 let client = try clients[clientKey] ?? LokiClient(endpoint: target.endpoint, settings: remote)
                 clients[clientKey] = client
                 let assemblerKey = "\(target.endpoint.display) \(target.sourceName ?? "")"
@@ -88,11 +87,12 @@ struct RemoteLoading {
         return (problems, feeds)
     }
 
-    /// `--list-labels` and `--list-streams`: prints and returns true when one was asked for.
-    func list(selectors: [String], query: Query) throws -> Bool {
-        guard options.listLabels || options.listStreams || !options.listLabelValues.isEmpty else { return false }
-        let endpoint = try options.lokiEndpoint(environment)
-        let remote = try options.settings(environment)
+    /// `--list-labels` and `--list-streams` at `--loki`/`LOKI_ADDR` or the config's endpoint:
+    /// prints and returns true when one was asked for.
+    func list(selectors: [String], query: Query, config: ConfigFile?) throws -> Bool {
+        guard options.listsSomething else { return false }
+        let (endpoint, configured) = try LokiTarget.defaultEndpoint(config: config, options: options, environment: environment)
+        let remote = try options.settings(environment, for: configured)
         let client: LokiClient
         do {
             client = try LokiClient(endpoint: endpoint, settings: remote)

@@ -5,7 +5,7 @@ import LogviewSources
 /// Options for remote sources: Grafana Loki and systemd-journal-gatewayd. Secrets are read from
 /// the environment or files only (logcli's variable names), never from the command line.
 struct RemoteOptions: ParsableArguments {
-    @Option(name: .customLong("loki"), help: "Loki base URL for loki:SELECTOR sources (default: $LOKI_ADDR).")
+    @Option(name: .customLong("loki"), help: "Loki base URL, or the NAME of a [loki.NAME] endpoint in the config file, for loki:SELECTOR sources and --list-* (default: $LOKI_ADDR, else the config's only endpoint).")
     var lokiAddress: String?
 
     @Option(name: .customLong("org-id"), help: "Loki tenant, sent as X-Scope-OrgID (default: $LOKI_ORG_ID).")
@@ -67,25 +67,16 @@ struct RemoteOptions: ParsableArguments {
         return e
     }
 
-    /// Transport and credential settings from the options, the environment and files.
-    func settings(_ env: [String: String]) throws -> RemoteSettings {
+    /// Transport and credential settings from the options, the environment and files; a config
+    /// `[loki.NAME]` endpoint's tenant and credential files apply to its own requests.
+    func settings(_ env: [String: String], for configured: ConfigFile.LokiEndpoint? = nil) throws -> RemoteSettings {
         var s = RemoteSettings()
-        s.orgID = orgID ?? env["LOKI_ORG_ID"]
-        s.username = username ?? env["LOKI_USERNAME"]
-        do {
-            if let f = passwordFile {
-                s.password = try RemoteSettings.secret(fromFile: f, what: "password")
-            } else {
-                s.password = env["LOKI_PASSWORD"]
-            }
-            if let f = bearerTokenFile ?? env["LOKI_BEARER_TOKEN_FILE"] {
-                s.bearerToken = try RemoteSettings.secret(fromFile: f, what: "bearer token")
-            } else {
-                s.bearerToken = env["LOKI_BEARER_TOKEN"]
-            }
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        s.orgID = configured?.tenant ?? orgID ?? env["LOKI_ORG_ID"]
+        s.username = configured?.username ?? username ?? env["LOKI_USERNAME"]
+        s.password = try Self.secret(file: configured?.passwordFile ?? passwordFile, else: env["LOKI_PASSWORD"], what: "password")
+        s.bearerToken = try Self.secret(
+            file: configured?.bearerTokenFile ?? bearerTokenFile ?? env["LOKI_BEARER_TOKEN_FILE"], else: env["LOKI_BEARER_TOKEN"],
+            what: "bearer token")
         s.caCertPath = caCert ?? env["LOKI_CA_CERT_PATH"]
         s.clientCertPath = clientCert ?? env["LOKI_CLIENT_CERT_PATH"]
         s.clientKeyPath = clientKey ?? env["LOKI_CLIENT_KEY_PATH"]
@@ -103,5 +94,15 @@ struct RemoteOptions: ParsableArguments {
             throw ValidationError("--loki-page-size must be between 1 and \(LokiWire.maximumLimit)")
         }
         return s
+    }
+
+    /// A secret read from `file` when one is named, else `value` (from the environment).
+    private static func secret(file: String?, else value: String?, what: String) throws -> String? {
+        guard let file else { return value }
+        do {
+            return try RemoteSettings.secret(fromFile: file, what: what)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 }

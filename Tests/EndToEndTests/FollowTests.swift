@@ -10,8 +10,12 @@ final class FollowRun {
     let stdoutPath: String
     let stderrPath: String
 
-    /// `asUser` runs logview through `setpriv` as that uid/gid (the test runs as root).
-    init(_ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil, output: String = "json") throws {
+    /// `asUser` runs logview through `setpriv` as that uid/gid (the test runs as root);
+    /// `environment` is added to the child's.
+    init(
+        _ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil, output: String = "json",
+        environment: [String: String] = [:]
+    ) throws {
         let binary = E2EPaths.logviewBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("the logview binary is missing at \(binary): run `swift build` first, or set LOGVIEW_BIN")
@@ -22,7 +26,7 @@ final class FollowRun {
             + [binary, "--print", "--follow", "--output", output] + arguments
         process = try ChildProcess.launch(
             name: "logview", command: command,
-            environment: childEnvironment(["TZ": "UTC"]), stdoutPath: stdoutPath, stderrPath: stderrPath)
+            environment: childEnvironment(environment.merging(["TZ": "UTC"]) { $1 }), stdoutPath: stdoutPath, stderrPath: stderrPath)
     }
 
     deinit { _ = process.stop(signal: SIGKILL, grace: .seconds(2)) }

@@ -55,9 +55,13 @@ struct LokiConfigTests {
         #expect(entries.dropFirst(2).map { String($0.message.prefix(40)) } == [
             "INFO 50717 --- [api] [http-nio-8080-exec",
             "INFO 50717 --- [api] [http-nio-8080-exec",
-            "2026-01-30 14:00:32.021 KST [50341] ai@a",
+            "[50341] ai@appdb LOG:  duration: 4.578 m",
             "ERROR 50717 --- [api] [http-nio-8080-exe",
         ])
+        // One source spanning three jobs, each job's lines read by that job's format (nginx,
+        // Spring Boot, PostgreSQL): levels and request ids as the per-job sources give them.
+        #expect(entries.map(\.level) == ["error", "error", "info", "info", "info", "error"])
+        #expect(entries.map { $0.requestIDs.contains(RemoteFixtures.requestID) } == [true, true, true, true, true, true])
         #expect(entries.last?.message.hasSuffix("at java.base/java.lang.Thread.run(Thread.java:840) ~[na:na]") == true)
         #expect(run.stdoutText.contains(#""server":"\#(loki.url)","fields":{"detected_level":"error","host":"app1","job":"backend""#))
 
@@ -67,5 +71,50 @@ struct LokiConfigTests {
         #expect(argument.status == 0, "\(argument.stderr)")
         #expect(try argument.entries().map(\.source) == ["nginx", "backend", "backend", "postgresql", "backend"])
         #expect(loki.requests.map { $0.headers["x-scope-orgid"] } == ["ops", "ops"])
+    }
+
+    @Test func listingsUseTheConfigEndpointAndLokiNameChoosesOne() throws {
+        let dir = try TemporaryDirectory("loki-config-list")
+        defer { dir.remove() }
+        let loki = try RemoteSourcesTests.lokiReplay()
+        defer { loki.stop() }
+        let passwordFile = dir.file("loki-password")
+        try Data("s3cret\n".utf8).write(to: URL(fileURLWithPath: passwordFile))
+        let two = dir.file("two.toml"), one = dir.file("one.toml")
+        try Data("""
+            [loki.old]
+            url = "http://127.0.0.1:1"
+
+            [loki.main]
+            url = "\(loki.url)"
+            tenant = "ops"
+            username = "reader"
+            password_file = "\(passwordFile)"
+
+            """.utf8).write(to: URL(fileURLWithPath: two))
+        try Data("[loki.main]\nurl = \"\(loki.url)\"\n".utf8).write(to: URL(fileURLWithPath: one))
+        let window = RemoteSourcesTests.window
+
+        // The config's only endpoint, without --loki or LOKI_ADDR.
+        let only = try Logview.run(["--config", one, "--list-labels", "--list-label-values", "job"] + window, scratch: dir.path)
+        #expect(only.status == 0, "\(only.stderr)")
+        #expect(only.stdoutText == "filename\nhost\njob\nservice_name\nunit\njob=backend\njob=nginx\njob=postgresql\n")
+        #expect(loki.requests.map { $0.headers["x-scope-orgid"] } == [nil, nil])
+
+        // Two endpoints: --loki NAME picks one, with its tenant and the password from its file.
+        let named = try Logview.run(["--config", two, "--loki", "main", "--list-streams", #"loki:{job="nginx"} |= "GET""#] + window, scratch: dir.path)
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(named.stdoutText == #"{filename="/var/log/nginx/access.log", host="app1", job="nginx", service_name="nginx"}"# + "\n")
+        #expect(loki.requests.last?.path == "/loki/api/v1/series")
+        #expect(loki.requests.last?.headers["x-scope-orgid"] == "ops")
+        #expect(loki.requests.last?.headers["authorization"] == "Basic cmVhZGVyOnMzY3JldA==")
+
+        let unnamed = try Logview.run(["--config", two, "--list-labels"] + window, scratch: dir.path)
+        #expect(unnamed.status != 0)
+        #expect(unnamed.stderr.contains("loki: sources need the server: give --loki NAME (old, main in the config file), --loki URL or LOKI_ADDR"))
+        let unknown = try Logview.run(["--config", two, "--loki", "backup", "--list-labels"] + window, scratch: dir.path)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("--loki backup: neither an http:// or https:// URL nor a [loki.NAME] endpoint (the config file defines old, main)"))
+        #expect(loki.requests.count == 3)
     }
 }

@@ -138,7 +138,7 @@ import Testing
         ("[defaults]\nlayout = \"x\"", "c.toml:2: default layout 'x' is not defined (add a [layout.x] table)"),
         ("[defaults]\nlayout = \"x\"\n[layout.y]\nsources = []", "c.toml:2: default layout 'x' is not defined; known layouts: y"),
         ("[loki]\nprod = 1", "c.toml:2: loki.prod must be a table with url = \"http://HOST:3100\""),
-        ("[loki.prod]\nurl = \"http://a\"\nuser = \"x\"", "c.toml:3: unknown key 'user' in [loki.prod]; known keys: url, tenant"),
+        ("[loki.prod]\nurl = \"http://a\"\nuser = \"x\"", "c.toml:3: unknown key 'user' in [loki.prod]; known keys: url, tenant, username, password_file, bearer_token_file"),
         ("[loki.prod]\ntenant = \"x\"", "c.toml:1: [loki.prod] needs url = \"http://HOST:3100\""),
         ("[loki.prod]\nurl = \"ftp://a\"", "c.toml:2: url must start with http:// or https://, not 'ftp://a'"),
         ("source = \"x\"", "c.toml:1: sources are [[source]] tables (double brackets)"),

@@ -19,18 +19,7 @@ enum LokiFixtures {
         return parts.joined(separator: "/") + "/EndToEndTests/Fixtures/loki/"
     }()
 
-    static func bytes(_ name: String) -> [UInt8] {
-        guard let f = fopen(directory + name, "rb") else { return [] }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return out
-    }
+    static func bytes(_ name: String) -> [UInt8] { fileBytes(directory + name) }
 
     static func json(_ name: String) -> ReplayServer.Response {
         .http(status: 200, contentType: "application/json; charset=UTF-8", body: bytes(name))

@@ -134,3 +134,87 @@ import Glibc
         #expect(feed.connections == 2)
     }
 }
+
+/// The tail websocket through a real HTTP proxy (tinyproxy on 127.0.0.1), chosen from
+/// HTTP_PROXY / NO_PROXY like every other request.
+@Suite(.serialized, .enabled(if: TinyProxy.isAvailable, "tinyproxy is needed (scripts/install-deps)"))
+struct LokiTailProxyTests {
+    static func tailServer() throws -> ReplayServer {
+        try ReplayServer { r in
+            guard r.path == "/loki/api/v1/tail" else { return .http(status: 404, contentType: "text/plain", body: []) }
+            return .websocket(accept: LokiFeedTests.accept(r), actions: [
+                .text(LokiFixtures.bytes("tail_frame1_history.json")), .text(LokiFixtures.bytes("tail_frame2.json")), .hold,
+            ])
+        }
+    }
+
+    /// Follows the tail server with `proxyEnvironment` until its four entries arrived or a problem.
+    static func follow(_ server: ReplayServer, proxyEnvironment: [String: String]) throws -> (times: [Int64], problems: [String]) {
+        var settings = quickSettings()
+        settings.proxyEnvironment = proxyEnvironment
+        let client = try lokiClient(server, settings)
+        let timeline = Timeline(sources: [])
+        let feed = LokiFeed(
+            client: client, query: LokiFeedTests.query,
+            assembler: LokiSourceAssembler(server: client.server, settings: LoadSettings(defaultZone: .utc)), start: LokiFeedTests.start)
+        defer { feed.stop() }
+        let problems = LokiFeedTests.run(feed, timeline) { t, p in t.count >= 4 || !p.isEmpty }
+        return (timeline.times, problems)
+    }
+
+    static let frameTimes: [Int64] = [1_795_600_423_000_000_000, 1_795_600_433_000_000_000, 1_795_600_443_000_000_000, 1_795_600_455_000_000_000]
+
+    @Test func theTailTunnelsThroughHTTPProxy() throws {
+        let proxy = try TinyProxy()
+        defer { proxy.stop() }
+        let server = try Self.tailServer()
+        defer { server.stop() }
+        let (times, problems) = try Self.follow(server, proxyEnvironment: ["HTTP_PROXY": proxy.url])
+        #expect(problems == [])
+        #expect(times == Self.frameTimes)
+        #expect(proxy.connectTargets == ["127.0.0.1:\(server.port)"])
+        #expect(server.requests.map(\.path) == ["/loki/api/v1/tail"])
+    }
+
+    @Test func noProxyNamesTheHostThatIsReachedDirectly() throws {
+        let proxy = try TinyProxy()
+        defer { proxy.stop() }
+        let server = try Self.tailServer()
+        defer { server.stop() }
+        let (times, problems) = try Self.follow(server, proxyEnvironment: ["http_proxy": proxy.url, "NO_PROXY": "localhost,127.0.0.1"])
+        #expect(problems == [])
+        #expect(times == Self.frameTimes)
+        #expect(proxy.connectTargets == [])
+        // https_proxy alone does not apply to ws://.
+        let (plain, _) = try Self.follow(server, proxyEnvironment: ["HTTPS_PROXY": proxy.url])
+        #expect(plain == Self.frameTimes)
+        #expect(proxy.connectTargets == [])
+    }
+
+    @Test func aProxyThatRefusesTheTunnelIsNamedAndRetried() throws {
+        let proxy = try TinyProxy(connectPorts: [443])
+        defer { proxy.stop() }
+        let server = try Self.tailServer()
+        defer { server.stop() }
+        let (times, problems) = try Self.follow(server, proxyEnvironment: ["HTTP_PROXY": proxy.url])
+        #expect(times == [])
+        #expect(problems == [
+            "\(server.url): request failed: the proxy 127.0.0.1:\(proxy.port) refused the tunnel (HTTP 403): check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; reconnecting in 500ms",
+        ])
+        #expect(server.requestCount == 0)
+    }
+
+    @Test func aProxyThatIsNotRunningIsNamedNotTheServer() throws {
+        let gone = try ReplayServer { _ in .close }
+        let port = gone.port
+        gone.stop()
+        let server = try Self.tailServer()
+        defer { server.stop() }
+        let (times, problems) = try Self.follow(server, proxyEnvironment: ["HTTP_PROXY": "http://127.0.0.1:\(port)"])
+        #expect(times == [])
+        #expect(problems == [
+            "\(server.url): request failed: the proxy 127.0.0.1:\(port) refused the connection: check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; reconnecting in 500ms",
+        ])
+        #expect(server.requestCount == 0)
+    }
+}

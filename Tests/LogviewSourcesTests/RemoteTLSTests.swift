@@ -1,3 +1,4 @@
+import LogviewCore
 import Testing
 import TestSupport
 
@@ -81,5 +82,27 @@ struct RemoteTLSTests {
         let missingCA = try labels(server) { $0.caCertPath = server.dir.path + "/missing.pem" }
         #expect(missingCA.hasPrefix("\(origin): "))
         #expect(missingCA != "no error")
+    }
+
+    /// wss:// through a real HTTP proxy (tinyproxy): the TLS handshake runs inside the CONNECT
+    /// tunnel, with the server's name and CA checked as on a direct connection. s_server answers
+    /// the upgrade with its status page, so the tail is refused with HTTP 200, after TLS succeeded.
+    @Test(.enabled(if: TinyProxy.isAvailable, "tinyproxy is needed"))
+    func theTailWebsocketTunnelsTLSThroughHTTPSProxy() throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        let proxy = try TinyProxy()
+        defer { proxy.stop() }
+        var settings = quickSettings()
+        settings.caCertPath = server.dir.path + "/cert.pem"
+        settings.proxyEnvironment = ["HTTPS_PROXY": proxy.url, "http_proxy": "http://127.0.0.1:9"]
+        let client = try LokiClient(endpoint: RemoteEndpoint("https://127.0.0.1:\(server.port)")!, settings: settings)
+        let feed = LokiFeed(
+            client: client, query: LokiFeedTests.query,
+            assembler: LokiSourceAssembler(server: client.server, settings: LoadSettings(defaultZone: .utc)), start: LokiFeedTests.start)
+        defer { feed.stop() }
+        let problems = LokiFeedTests.run(feed, Timeline(sources: [])) { _, p in !p.isEmpty }
+        #expect(problems == ["https://127.0.0.1:\(server.port): the tail websocket was refused with HTTP 200; reconnecting in 500ms"])
+        #expect(proxy.connectTargets == ["127.0.0.1:\(server.port)"])
     }
 }

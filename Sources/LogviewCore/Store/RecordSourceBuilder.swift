@@ -24,10 +24,12 @@ public struct RecordSourceBuilder {
     public var count: Int { columns.count }
 
     /// Adds one record. `level` is used when the message's own format gives none.
-    /// `extraIDs` are ids from structured fields (`REQUEST_ID=`), with their kinds.
+    /// `extraIDs` are ids from structured fields (`REQUEST_ID=`), with their kinds. `parser`, when
+    /// given, reads this record instead of the builder's (a source whose records come in several
+    /// formats, like a Loki selector spanning several jobs).
     public mutating func append(
         message: UnsafeRawBufferPointer, timestamp: Timestamp, precision: TimePrecision, level: Level,
-        session: UInt64 = 0, extraIDs: [(UnsafeRawBufferPointer, IDKind)] = []
+        session: UInt64 = 0, extraIDs: [(UnsafeRawBufferPointer, IDKind)] = [], parser recordParser: (any LineParser)? = nil
     ) {
         reserve(message.count + 1)
         let offset = used
@@ -47,7 +49,7 @@ public struct RecordSourceBuilder {
         var skip = 0
         while skip < firstEnd, stored[skip] == 0 { skip += 1 }
         let firstLine = stored.slice(skip, firstEnd)
-        if let parser, parser.scan(firstLine, into: &facts) == .start {
+        if let parser = recordParser ?? parser, parser.scan(firstLine, into: &facts) == .start {
             messageStart = min(facts.messageStart + skip, firstEnd)
         }
         let parsedLevel = facts.level

@@ -46,12 +46,14 @@ struct ConfigReader {
                 guard case .table(let t) = l[name]! else {
                     throw fail(l.line(of: name), "loki.\(name) must be a table with url = \"http://HOST:3100\"")
                 }
-                try checkKeys(t, allowed: ["url", "tenant"], in: "[loki.\(name)]")
+                try checkKeys(t, allowed: ["url", "tenant", "username", "password_file", "bearer_token_file"], in: "[loki.\(name)]")
                 guard let url = try string(t, "url") else { throw fail(t.line, "[loki.\(name)] needs url = \"http://HOST:3100\"") }
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                     throw fail(t.line(of: "url"), "url must start with http:// or https://, not '\(url)'")
                 }
-                config.lokiEndpoints.append(.init(name: name, url: url, tenant: try string(t, "tenant")))
+                config.lokiEndpoints.append(.init(
+                    name: name, url: url, tenant: try string(t, "tenant"), username: try string(t, "username"),
+                    passwordFile: try string(t, "password_file"), bearerTokenFile: try string(t, "bearer_token_file")))
             }
         }
         if let value = root["source"] {

@@ -49,11 +49,22 @@ public struct ConfigFile: Sendable {
         public var url: String
         /// Sent as `X-Scope-OrgID` to a multi-tenant Loki.
         public var tenant: String?
+        /// Basic-auth user; its password is read from `passwordFile`, else `LOKI_PASSWORD`.
+        public var username: String?
+        /// Files holding the secrets (a config file names files, never holds secrets).
+        public var passwordFile: String?
+        public var bearerTokenFile: String?
 
-        public init(name: String, url: String, tenant: String? = nil) {
+        public init(
+            name: String, url: String, tenant: String? = nil, username: String? = nil, passwordFile: String? = nil,
+            bearerTokenFile: String? = nil
+        ) {
             self.name = name
             self.url = url
             self.tenant = tenant
+            self.username = username
+            self.passwordFile = passwordFile
+            self.bearerTokenFile = bearerTokenFile
         }
     }
 

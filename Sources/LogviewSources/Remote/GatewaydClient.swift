@@ -93,7 +93,7 @@ public final class GatewaydSourceAssembler {
                 let samples = members.prefix(FormatDetector.sampleLines).map { records[$0].message }
                 let r = withBuffers(samples) { lines in
                     RemoteFormatChooser.reader(
-                        for: name, sample: lines, referenceTime: Timestamp(nanoseconds: records[members[0]].timestamp),
+                        for: [name], sample: lines, referenceTime: Timestamp(nanoseconds: records[members[0]].timestamp),
                         settings: settings)
                 }
                 readers[name] = r

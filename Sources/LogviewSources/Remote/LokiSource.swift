@@ -37,8 +37,12 @@ public final class LokiSourceAssembler {
         return .nanoseconds
     }
 
-    public func sourceName(_ labels: LokiLabels) -> String {
-        if let fixedName { return fixedName }
+    public func sourceName(_ labels: LokiLabels) -> String { fixedName ?? labelName(labels) }
+
+    /// The name a stream's labels give it (`job`, else `unit`, else `filename`): also what its
+    /// format is chosen by, so a config source spanning several jobs reads each job's lines by
+    /// that job's format.
+    func labelName(_ labels: LokiLabels) -> String {
         for l in nameLabels { if let v = labels[l], !v.isEmpty { return v } }
         return "loki"
     }
@@ -63,7 +67,7 @@ public final class LokiSourceAssembler {
 
     /// One record-backed source per name for the given entries, in first-seen order.
     func build(_ batch: LokiBatch, fresh: [Int]) -> [(String, SourceIndex)] {
-        // Per stream, not per entry: its group (source name) and its label-set number.
+        // Per stream, not per entry: its group (source name), its reader and its label-set number.
         var names: [String] = []
         var groupOfName: [String: Int] = [:]
         let groupOfStream = batch.streams.map { labels -> Int in
@@ -80,22 +84,31 @@ public final class LokiSourceAssembler {
             if groups[g].isEmpty { firstSeen.append(g) }
             groups[g].append(i)
         }
+        let readerOfStream = streamReaders(batch, fresh: fresh)
         var out: [(String, SourceIndex)] = []
         for g in firstSeen {
             let name = names[g]
             let members = groups[g]
-            let reader = self.reader(for: name, batch: batch, members: members)
             let detail = details[name] ?? LokiEntryDetails(server: server)
             details[name] = detail
+            // The formats of the group's streams, named once per stream, not per entry.
+            var streamSeen = [Bool](repeating: false, count: batch.streams.count)
+            var formats: [String] = []
+            for i in members where !streamSeen[batch.entries[i].stream] {
+                streamSeen[batch.entries[i].stream] = true
+                let f = readerOfStream[batch.entries[i].stream]!.format.name
+                if !formats.contains(f) { formats.append(f) }
+            }
             var labelNumbers = [UInt32?](repeating: nil, count: batch.streams.count)
-            var builder = RecordSourceBuilder(name: name, formatName: reader.format.name, parser: reader.parser)
+            var builder = RecordSourceBuilder(name: name, formatName: formats.joined(separator: "+"), parser: nil)
             batch.text.withUnsafeBytes { text in
                 for i in members {
                     let e = batch.entries[i]
                     let line = UnsafeRawBufferPointer(rebasing: text[e.start..<(e.start + e.length)])
                     builder.append(
                         message: line, timestamp: Timestamp(nanoseconds: e.timestamp),
-                        precision: LokiSourceAssembler.precision(of: e.timestamp), level: .unknown)
+                        precision: LokiSourceAssembler.precision(of: e.timestamp), level: .unknown,
+                        parser: readerOfStream[e.stream]!.parser)
                     let number = labelNumbers[e.stream] ?? detail.number(of: batch.streams[e.stream])
                     labelNumbers[e.stream] = number
                     detail.append(number)
@@ -106,19 +119,29 @@ public final class LokiSourceAssembler {
         return out
     }
 
-    private func reader(for name: String, batch: LokiBatch, members: [Int]) -> (format: any LogFormat, parser: any LineParser) {
-        if let r = readers[name] { return r }
-        let r = batch.text.withUnsafeBytes { text in
-            RemoteFormatChooser.reader(
-                for: name,
-                sample: members.prefix(FormatDetector.sampleLines).map { i in
-                    let e = batch.entries[i]
-                    return UnsafeRawBufferPointer(rebasing: text[e.start..<(e.start + e.length)])
-                },
-                referenceTime: Timestamp(nanoseconds: batch.entries[members[0]].timestamp), settings: settings)
+    /// The reader of each stream of `batch` that has `fresh` entries, chosen once per label name
+    /// (on the first entries seen of it) and kept for later answers.
+    private func streamReaders(_ batch: LokiBatch, fresh: [Int]) -> [(format: any LogFormat, parser: any LineParser)?] {
+        let keyOfStream = batch.streams.map(labelName)
+        var samples: [String: [Int]] = [:]
+        for i in fresh {
+            let key = keyOfStream[batch.entries[i].stream]
+            if readers[key] == nil, samples[key, default: []].count < FormatDetector.sampleLines { samples[key, default: []].append(i) }
         }
-        readers[name] = r
-        return r
+        for (key, sample) in samples {
+            // A forced format or zone of the config source's name wins over the job's.
+            let names = [fixedName, key].compactMap { $0 }
+            readers[key] = batch.text.withUnsafeBytes { text in
+                RemoteFormatChooser.reader(
+                    for: names,
+                    sample: sample.map { i in
+                        let e = batch.entries[i]
+                        return UnsafeRawBufferPointer(rebasing: text[e.start..<(e.start + e.length)])
+                    },
+                    referenceTime: Timestamp(nanoseconds: batch.entries[sample[0]].timestamp), settings: settings)
+            }
+        }
+        return keyOfStream.map { readers[$0] }
     }
 }
 

@@ -144,29 +144,19 @@ public enum LokiWire {
 
     /// Decodes `labels` and `label/NAME/values`: a list of strings; a missing `data` is empty.
     public static func decodeStringList(_ body: UnsafeRawBufferPointer) throws(DecodeError) -> [String] {
-        var out: [String] = []
-        var status = ""
-        do {
-            var c = JSONCursor(body)
-            try c.forEachMember { c, key in
-                switch key {
-                case Array("status".utf8): status = String(decoding: try c.string(), as: UTF8.self)
-                case Array("data".utf8):
-                    if try c.consumeNull() { return }
-                    try c.forEachElement { c in out.append(String(decoding: try c.string(), as: UTF8.self)) }
-                default: try c.skipValue()
-                }
-            }
-        } catch {
-            throw .malformed("\(error)")
-        }
-        guard status == "success" else { throw .status(status) }
-        return out
+        try decodeDataList(body) { c in String(decoding: try c.string(), as: UTF8.self) }
     }
 
     /// Decodes `series`: one label set per stream.
     public static func decodeSeries(_ body: UnsafeRawBufferPointer) throws(DecodeError) -> [LokiLabels] {
-        var out: [LokiLabels] = []
+        try decodeDataList(body) { c in try readLabels(&c) }
+    }
+
+    /// `{"status":"success","data":[...]}` with each element read by `element`; a null `data` is empty.
+    private static func decodeDataList<T>(
+        _ body: UnsafeRawBufferPointer, element: (inout JSONCursor) throws -> T
+    ) throws(DecodeError) -> [T] {
+        var out: [T] = []
         var status = ""
         do {
             var c = JSONCursor(body)
@@ -175,7 +165,7 @@ public enum LokiWire {
                 case Array("status".utf8): status = String(decoding: try c.string(), as: UTF8.self)
                 case Array("data".utf8):
                     if try c.consumeNull() { return }
-                    try c.forEachElement { c in out.append(try readLabels(&c)) }
+                    try c.forEachElement { c in out.append(try element(&c)) }
                 default: try c.skipValue()
                 }
             }

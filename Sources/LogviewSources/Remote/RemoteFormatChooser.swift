@@ -2,15 +2,16 @@ import LogviewCore
 
 /// Picks the format of a remote source's lines the way a local file's format is picked: a forced
 /// `--format NAME=FORMAT`, else detection on a sample of its first lines, else the fallback.
+/// `names` are the names settings are looked up by, the first with a setting winning.
 enum RemoteFormatChooser {
     static func reader(
-        for name: String, sample lines: [UnsafeRawBufferPointer], referenceTime: Timestamp, settings: LoadSettings
+        for names: [String], sample lines: [UnsafeRawBufferPointer], referenceTime: Timestamp, settings: LoadSettings
     ) -> (format: any LogFormat, parser: any LineParser) {
         let options = FormatOptions(
-            zone: settings.zones[name] ?? settings.defaultZone, nginxLogFormat: settings.nginxLogFormat,
+            zone: names.lazy.compactMap { settings.zones[$0] }.first ?? settings.defaultZone, nginxLogFormat: settings.nginxLogFormat,
             postgresLinePrefix: settings.postgresLinePrefix, referenceTime: referenceTime)
         var chosen = FormatDetector.Candidate(format: FormatRegistry.fallback, options: options)
-        if let forced = settings.formats[name], let f = FormatRegistry.format(named: forced) {
+        if let forced = names.lazy.compactMap({ settings.formats[$0] }).first, let f = FormatRegistry.format(named: forced) {
             chosen = .init(format: f, options: options)
         } else {
             var sample: [UInt8] = []

@@ -51,20 +51,30 @@ final class WebSocketClient: @unchecked Sendable {
             onEvent: onEvent)
         let host = endpoint.host
         let tlsContext = sslContext
+        // The handlers that speak to the server, on the connection or inside the proxy's tunnel.
+        let speak = { @Sendable (pipeline: ChannelPipeline.SynchronousOperations) throws in
+            if let tlsContext {
+                try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: host.first?.isNumber == true ? nil : host))
+            }
+            try pipeline.addHandler(handler)
+        }
+        // HTTP(S)_PROXY and NO_PROXY as for every other request: ws:// goes by http_proxy, wss:// by https_proxy.
+        let proxy = settings.proxy(scheme: endpoint.scheme, host: endpoint.host)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.nanoseconds(settings.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tlsContext {
-                        let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: host.first?.isNumber == true ? nil : host)
-                        try channel.pipeline.syncOperations.addHandler(tls)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    guard let proxy else { return try speak(channel.pipeline.syncOperations) }
+                    let authority = host.contains(":") ? "[\(host)]:\(endpoint.port)" : "\(host):\(endpoint.port)"
+                    try channel.pipeline.syncOperations.addHandler(ProxyTunnelHandler(
+                        target: authority, server: endpoint.display, proxy: "\(proxy.host):\(proxy.port)",
+                        established: { context in try speak(context.pipeline.syncOperations) },
+                        failed: { onEvent(.ended($0)) }))
                 }
             }
         let client = WebSocketClient()
         // Connecting does not block the caller (the run loop); failures arrive as events.
-        bootstrap.connect(host: endpoint.host, port: endpoint.port).whenComplete { result in
+        bootstrap.connect(host: proxy?.host ?? endpoint.host, port: proxy?.port ?? endpoint.port).whenComplete { result in
             switch result {
             case .success(let channel):
                 let close = client.lock.withLock { () -> Bool in
@@ -73,7 +83,15 @@ final class WebSocketClient: @unchecked Sendable {
                 }
                 if close { channel.close(promise: nil) }
             case .failure(let error):
-                onEvent(.ended(RemoteHTTP.classify(error, endpoint: endpoint, settings: settings)))
+                let classified = RemoteHTTP.classify(error, endpoint: endpoint, settings: settings)
+                if let proxy, case .refused = classified {
+                    // The refusal came from the proxy, not from the server the message names.
+                    onEvent(.ended(.other(
+                        server: endpoint.display,
+                        detail: "the proxy \(proxy.host):\(proxy.port) refused the connection: check HTTP_PROXY, HTTPS_PROXY and NO_PROXY")))
+                } else {
+                    onEvent(.ended(classified))
+                }
             }
         }
         return client
@@ -99,6 +117,7 @@ final class WebSocketFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     private let server: String
     private let onEvent: @Sendable (WebSocketClient.Event) -> Void
     private var buffer: [UInt8] = []
+    private var requested = false
     private var upgraded = false
     private var finished = false
     private var refusal: (status: Int, length: Int?)?
@@ -113,9 +132,20 @@ final class WebSocketFrameHandler: ChannelInboundHandler, @unchecked Sendable {
         self.onEvent = onEvent
     }
 
+    /// Added to a connection already open (at the end of a proxy's tunnel): ask at once.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { sendRequest(context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: request)), promise: nil)
+        sendRequest(context)
         context.fireChannelActive()
+    }
+
+    private func sendRequest(_ context: ChannelHandlerContext) {
+        guard !requested else { return }
+        requested = true
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: request)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
