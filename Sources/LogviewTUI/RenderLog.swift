@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Appends one line per key to a file: the key and the microseconds from reading it to the
-/// screen being shown. Enabled by `LOGVIEW_RENDER_LOG=PATH`, for the keystroke benchmark.
+/// screen being shown; and one line `live-frame` per frame drawn for live updates (the burst
+/// benchmark counts them). Enabled by `LOGVIEW_RENDER_LOG=PATH`, for the benchmarks.
 public final class RenderLog {
     private let fd: Int32
 
@@ -15,8 +16,16 @@ public final class RenderLog {
     deinit { close(fd) }
 
     func record(_ key: Key, since start: Int64) {
+        append(key.name, since: start)
+    }
+
+    func recordLiveFrame(since start: Int64) {
+        append("live-frame", since: start)
+    }
+
+    private func append(_ name: String, since start: Int64) {
         let micros = (RenderLog.clock() - start) / 1000
-        var line = Array("\(key.name)\t\(micros)\n".utf8)
+        var line = Array("\(name)\t\(micros)\n".utf8)
         _ = line.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
     }
 

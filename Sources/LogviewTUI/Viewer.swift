@@ -17,6 +17,9 @@ public struct Viewer {
     var makeFeeds: (() -> [any LiveFeed])?
     /// Per-key timing for benchmarks (`LOGVIEW_RENDER_LOG`).
     public let renderLog: RenderLog?
+    /// Holds back frames for live updates so a burst of lines is drawn at most ~40 times a
+    /// second; keys are still answered at once.
+    public var pacer = FramePacer()
 
     /// A viewer following `feeds` from the start (when there are any). `makeFeeds`, when given,
     /// makes them once the operator starts following with `F`.
@@ -66,7 +69,7 @@ public struct Viewer {
         } else {
             app.loading = progress
         }
-        backend.show(Renderer.render(app))
+        draw()
     }
 
     /// Makes the feeds when following was switched on and none exist yet.
@@ -75,7 +78,7 @@ public struct Viewer {
         guard let make = makeFeeds else {
             app.isLive = false
             app.show(message: "nothing to follow", isError: true)
-            backend.show(Renderer.render(app))
+            draw()
             return
         }
         makeFeeds = nil
@@ -87,7 +90,7 @@ public struct Viewer {
     public mutating func run() -> Int32 {
         let size = backend.size
         app.apply(.resize(rows: size.rows, columns: size.columns))
-        backend.show(Renderer.render(app))
+        draw()
         loader?.start()
         while !app.shouldQuit {
             startFeedsIfWanted()
@@ -110,6 +113,7 @@ public struct Viewer {
             }
             // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
             if let slot = loaderSlot, fds[slot].fd < 0 { timeout = timeout < 0 ? 100 : min(timeout, 100) }
+            if let ms = pacer.timeout { timeout = timeout < 0 ? ms : min(timeout, ms) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return 1 }
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
@@ -122,8 +126,24 @@ public struct Viewer {
                 if ready == 0 { for (f, feed) in live.enumerated() where feed.deadline != nil { due.insert(f) } }
                 pump(due)
             }
+            // A frame held back while lines kept coming is drawn once its interval has passed,
+            // whether or not more lines came.
+            if pacer.isDue && !app.shouldQuit { drawLive() }
         }
         return 0
+    }
+
+    /// Shows the app's screen; it then shows every change so far, so no held frame is due.
+    mutating func draw() {
+        backend.show(Renderer.render(app))
+        pacer.drawn()
+    }
+
+    /// Draws the frame for live updates (timed in the render log, for the burst benchmark).
+    mutating func drawLive() {
+        let start = RenderLog.clock()
+        draw()
+        renderLog?.recordLiveFrame(since: start)
     }
 
     mutating func handleKeys() {
@@ -132,7 +152,7 @@ public struct Viewer {
             app.now = Timestamp(nanoseconds: RenderLog.wallClock())
             app.handle(key)
             if app.shouldQuit { return }
-            backend.show(Renderer.render(app))
+            draw()
             renderLog?.record(key, since: start)
         }
     }
@@ -148,14 +168,14 @@ public struct Viewer {
                 backend.suspend()
                 signals.stopProcess()
                 backend.resume()
-                backend.show(Renderer.render(app))
+                draw()
             case SIGCONT:
                 backend.resume()
-                backend.show(Renderer.render(app))
+                draw()
             case SIGWINCH:
                 let size = backend.updateSize()
                 app.handle(.resize(rows: size.rows, columns: size.columns))
-                backend.show(Renderer.render(app))
+                draw()
             default:
                 break
             }
@@ -174,6 +194,6 @@ public struct Viewer {
         let grew = app.timeline.generation != generation
         if grew { app.timelineGrew() }
         if let last = problems.last { app.message = Message(text: VisibleText.string(last), isError: true) }
-        if grew || !problems.isEmpty { backend.show(Renderer.render(app)) }
+        if (grew || !problems.isEmpty) && pacer.changed() { drawLive() }
     }
 }

@@ -64,6 +64,7 @@ struct ViewerCommand {
         // timeline live. Without, `F` starts following the files after the bytes already read.
         var loop = Viewer(app: app, backend: backend, signals: signals, loader: loader, follow: options.follow.follow,
             makeFeeds: { loadedBox.value?.feeds() ?? [] }, renderLog: log)
+        loop.pacer = FramePacer(interval: FramePacer.interval(environment: environment["LOGVIEW_LIVE_FRAME_MS"]))
         let status = loop.run()
         backend.close()
         // Source problems stay on the terminal after the viewer is gone (when loading finished).

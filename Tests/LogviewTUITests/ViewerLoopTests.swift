@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LogviewCore
+import Synchronization
 import Testing
 import TestSupport
 @testable import LogviewTUI
@@ -65,6 +66,9 @@ final class PipeFeed: LiveFeed, @unchecked Sendable {
         close(fds.write)
     }
 
+    /// Lines taken into the timeline so far (read from the test's thread).
+    let linesIngested = Atomic<Int>(0)
+
     var descriptors: [Int32] { [fds.read] }
     var deadline: Int? { nil }
     func pump(into timeline: Timeline) -> [EntryRef] {
@@ -72,7 +76,9 @@ final class PipeFeed: LiveFeed, @unchecked Sendable {
         let n = buffer.withUnsafeMutableBytes { read(fds.read, $0.baseAddress, $0.count) }
         guard n > 0 else { return [] }
         let refs = timeline.ingest(source: 0, segment: Fixture.segment(bytes: Array(buffer[0..<n]), path: "/logs/access.log"), firstLine: nextLine)
-        nextLine += buffer[0..<n].filter { $0 == 0x0A }.count
+        let lines = buffer[0..<n].filter { $0 == 0x0A }.count
+        nextLine += lines
+        linesIngested.add(lines, ordering: .sequentiallyConsistent)
         return refs
     }
     func takeProblems() -> [String] { [] }
@@ -97,6 +103,43 @@ final class LoopBox: @unchecked Sendable {
             usleep(2000)
         }
         Issue.record("timed out waiting for \(what); last screen:\n\(backend.last?.text ?? "none")")
+    }
+
+    func waitFor(_ feed: PipeFeed, toIngest lines: Int) {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, feed.linesIngested.load(ordering: .sequentiallyConsistent) < lines { usleep(2000) }
+        #expect(feed.linesIngested.load(ordering: .sequentiallyConsistent) == lines)
+    }
+
+    @Test func liveFramesWaitForTheirIntervalWhileKeysAreAnsweredAtOnce() throws {
+        let backend = PipeBackend()
+        let feed = PipeFeed(firstLine: 4)
+        let clock = HandClock()  // stands still until the test moves it
+        var viewer = Viewer(app: try TUIFixture.app(), backend: backend, signals: nil, feeds: [feed], renderLog: nil)
+        viewer.pacer = FramePacer(interval: 25_000_000, clock: clock.read)
+        let box = LoopBox(viewer)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            box.status = box.viewer.run()
+            done.signal()
+        }.start()
+        waitFor(backend, "the first screen") { $0.line(12) == " nginx 3 backend 2 postgresql 2 │ 7/7 │ window ±5s │ follow: live" }
+        // An entry within the interval of the first frame: in the timeline, not yet drawn.
+        feed.append("10.0.0.9 - - [30/Jan/2026:14:03:01 +0000] \"GET /live/1 HTTP/1.1\" 200 1 \"-\" \"t\" rid=dddd1 rt=0.001\n")
+        waitFor(feed, toIngest: 1)
+        #expect(backend.last?.line(12) == " nginx 3 backend 2 postgresql 2 │ 7/7 │ window ±5s │ follow: live")
+        // A key is answered at once, and its screen has the held entry.
+        backend.press("k")
+        waitFor(backend, "the key") { $0.line(12) == " nginx 4 backend 2 postgresql 2 │ 7/8 │ window ±5s │ follow: paused (G)" }
+        feed.append("10.0.0.9 - - [30/Jan/2026:14:03:02 +0000] \"GET /live/2 HTTP/1.1\" 200 1 \"-\" \"t\" rid=dddd2 rt=0.001\n")
+        waitFor(feed, toIngest: 2)
+        #expect(backend.last?.line(12) == " nginx 4 backend 2 postgresql 2 │ 7/8 │ window ±5s │ follow: paused (G)")
+        // Once the interval has passed the held frame is drawn, though no more data came.
+        clock.now = 25_000_000
+        waitFor(backend, "the held frame") { $0.line(12) == " nginx 5 backend 2 postgresql 2 │ 7/9 │ window ±5s │ follow: paused, 1 new (G)" }
+        backend.press("q")
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(box.status == 0)
     }
 
     @Test func theRunLoopPumpsLiveFeedsAndReadsKeys() throws {
