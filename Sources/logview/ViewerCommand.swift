@@ -35,7 +35,9 @@ struct ViewerCommand {
             do {
                 theme = try Theme.load(name)
             } catch {
-                Stderr.line("logview: \(config.path):\(config.defaults.themeLine): theme: \(error)")
+                let place = "\(config.path):\(config.defaults.themeLine)"
+                // A name that is no theme has no line of its own to point at; a broken file does.
+                Stderr.line("logview: \(place): " + (error.line == 0 ? "theme '\(name)': \(error.message)" : "theme: \(error)"))
                 if let demo = plan.demoFiles { DemoCorpus.remove(demo) }
                 throw ExitCode(78)
             }
