@@ -68,7 +68,7 @@ struct JournalWireGuardTests {
         ])
         let bad = try Logview.run(["--print", "journal-kernel:usb"], scratch: dir.path)
         #expect(bad.status == 64)
-        #expect(bad.stderr.contains("journal-kernel:usb: kernel sources are journal-kernel:kernel, journal-kernel:wireguard or journal-kernel"))
+        #expect(bad.stderr.contains("journal-kernel:usb: use journal-kernel (every kernel message) or journal-kernel:wireguard"))
     }
 
     @Test func discoveryNamesTheWireGuardSourceUnderARoot() throws {

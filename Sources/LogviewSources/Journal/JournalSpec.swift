@@ -78,7 +78,8 @@ public struct JournalSpec: Equatable, Sendable {
                 let name = rest == "-kernel" ? "kernel" : String(rest.dropFirst("-kernel:".count))
                 guard kernelSourceNames.contains(name) else {
                     throw ParseError(argument: "journal" + rest,
-                        problem: "kernel sources are \(kernelSourceNames.map { "journal-kernel:" + $0 }.joined(separator: ", ")) or journal-kernel")
+                        problem: "use journal-kernel (every kernel message) or "
+                            + kernelSourceNames.dropFirst().map { "journal-kernel:" + $0 }.joined(separator: ", "))
                 }
                 kernelSources.append(name)
             } else if rest.isEmpty {
