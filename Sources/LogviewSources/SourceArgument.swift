@@ -1,11 +1,13 @@
 /// What one SOURCE argument on the command line (or in the config) names.
 ///
 /// The prefix decides: `journal`, `journal:UNIT`, `journal-dir:PATH`, `journal-file:PATH`,
+/// `journal-kernel[:MODULE]`,
 /// `loki:SELECTOR`, `gatewayd+http(s)://HOST:PORT`; anything else is `[NAME=]PATH` (file,
 /// directory or glob). Each kind is loaded by its own loader.
 public enum SourceArgument: Equatable, Sendable {
     case files(SourceSpec)
-    /// The text after `journal` (empty for the whole local journal, `:UNIT`, `-dir:PATH`, `-file:PATH`).
+    /// The text after `journal` (empty for the whole local journal, `:UNIT`, `-dir:PATH`, `-file:PATH`,
+    /// `-kernel`, `-kernel:MODULE`).
     case journal(String)
     /// A LogQL stream selector with optional line filters.
     case loki(String)
@@ -14,7 +16,7 @@ public enum SourceArgument: Equatable, Sendable {
 
     public init(parsing text: String) {
         if text == "journal" || text.hasPrefix("journal:") || text.hasPrefix("journal-dir:")
-            || text.hasPrefix("journal-file:")
+            || text.hasPrefix("journal-file:") || text == "journal-kernel" || text.hasPrefix("journal-kernel:")
         {
             self = .journal(String(text.dropFirst("journal".count)))
         } else if text.hasPrefix("loki:") {

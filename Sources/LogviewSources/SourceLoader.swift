@@ -15,6 +15,8 @@ public struct SourceSpec: Equatable, Sendable {
     public var postgresLinePrefix: String? = nil
     /// Added to every timestamp of the source: corrects a server whose clock was wrong.
     public var clockOffset: TimeSpan = .zero
+    /// Regular expressions whose first group is a request id in this source's lines (config `request_id`).
+    public var requestIDPatterns: [String] = []
 
     public init(name: String? = nil, path: String) {
         self.name = name
@@ -235,7 +237,19 @@ public enum SourceLoader {
         }
         var o = chosen.options
         if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
-        return .success((chosen.format, o, job.name ?? defaultName(job.set.base, chosen.format)))
+        var format = chosen.format
+        if !job.spec.requestIDPatterns.isEmpty {
+            var patterns: [RequestIDPattern] = []
+            for text in job.spec.requestIDPatterns {
+                do {
+                    patterns.append(try RequestIDPattern(text))
+                } catch {
+                    return .failure(SourceProblem(source: label, message: "request_id '\(text)': \(error)"))
+                }
+            }
+            format = RequestIDPatternFormat(format, patterns: patterns)
+        }
+        return .success((format, o, job.name ?? defaultName(job.set.base, chosen.format)))
     }
 
     /// `nginx` and `postgresql` for their formats (a person knows them by the server); otherwise the

@@ -15,12 +15,8 @@ extension App {
             panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
             panes[p].cursor = max(panes[p].rows.count - 1, 0)
         }
-        // The panes start time-synchronised on the first pane's newest entry.
-        if let ref = selectedEntry(0) {
-            let t = timeline.timestamp(ref)
-            for p in panes.indices.dropFirst() { panes[p].cursor = panes[p].rows.row(nearest: t, in: timeline) }
-        }
-        for p in panes.indices { ensureVisible(p) }
+        ensureVisible(0)
+        synchroniseOthers()  // the panes start at the time of the first pane's newest entry
     }
 
     /// The viewer's binary split tree for a layout node; an n-way split becomes its first child

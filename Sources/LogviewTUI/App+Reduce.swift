@@ -487,6 +487,8 @@ extension App {
                 ensureVisible(p)
             }
         }
+        // Split panes show the focused pane's time from the first frame, as after any move.
+        synchroniseOthers()
     }
 
     /// Shows the sources' newest part while the whole is still loading: the panes open at its
@@ -502,6 +504,7 @@ extension App {
             panes[p].cursor = max(panes[p].rows.count - 1, 0)
             ensureVisible(p)
         }
+        synchroniseOthers()
     }
 
     /// Hides sources `from...` in each pane its layout's sources (else `--source`) did not name.

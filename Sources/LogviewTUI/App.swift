@@ -82,6 +82,14 @@ public struct App: Sendable {
     /// `--source`: only these sources are shown at start, also sources that arrive later
     /// (loaded in the background, new files while following). Empty: all.
     public var onlySourceNames: Set<String> = []
+    /// Colours the config file gives sources by name; the others take the theme's palette.
+    public var sourceColors: [String: Color] = [:]
+
+    /// How the tag of source `index` looks: its configured colour, else its palette entry.
+    func sourceRole(_ index: Int) -> Role {
+        if index < sourceNames.count, let c = sourceColors[sourceNames[index]] { return .configuredSource(c) }
+        return .source(index)
+    }
 
     /// A viewer over `timeline` with one pane showing `filter`.
     public init(timeline: Timeline, zone: ZoneRules, filter: PaneFilter = PaneFilter(), rows: Int = 24, columns: Int = 80) {

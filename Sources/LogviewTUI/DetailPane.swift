@@ -42,7 +42,7 @@ enum DetailPane {
         RFC3339.append(t, offset: app.zone.offset(atUTC: t.seconds), fractionDigits: max(e.precision(ref.entry).fractionDigits, 0),
             separator: 0x20, zoneSuffix: true, to: &local)
         out.append(("time", String(decoding: local, as: UTF8.self) + "  (" + RFC3339.format(t) + ")", .time))
-        out.append(("source", "\(VisibleText.string(src.name)) (\(src.formatName))", .source(ref.source)))
+        out.append(("source", "\(VisibleText.string(src.name)) (\(src.formatName))", app.sourceRole(ref.source)))
         out.append(("level", e.level(ref.entry).name, .level(e.level(ref.entry))))
         if src.details == nil {
             let lines = e.lineCounts[ref.entry]

@@ -8,6 +8,8 @@ public enum Role: Hashable, Sendable {
     case time
     /// The tag of source number n (the theme's palette is cycled).
     case source(Int)
+    /// The tag of a source the config file gives its own colour (`color = "208"`).
+    case configuredSource(Color)
     case level(Level)
     case statusBar
     case pivotBanner

@@ -1,3 +1,5 @@
+import LogviewCore
+
 /// How a role looks: colours and attributes.
 public struct Style: Hashable, Sendable {
     public var foreground: Color = .standard
@@ -68,6 +70,6 @@ public struct StyleError: Error, Equatable, Sendable {
     public var message: String
 
     static func unknownColour(_ name: String) -> StyleError {
-        StyleError(message: "unknown colour '\(name)' (use default, 0-255, or a name such as red, bright_blue)")
+        StyleError(message: "unknown colour '\(name)' (use \(PaletteColor.help))")
     }
 }

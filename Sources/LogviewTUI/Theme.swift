@@ -17,6 +17,11 @@ public struct Theme: Sendable, Equatable {
     public func style(_ role: Role) -> Style {
         switch role {
         case .source(let n): return palette[n % palette.count]
+        case .configuredSource(let c):
+            // The config picks the colour; the theme still decides the background and attributes.
+            var s = palette[0]
+            s.foreground = c
+            return s
         case .level(let l): return levels[l] ?? Style()
         default: return roles[role] ?? Style()
         }

@@ -52,7 +52,7 @@ enum TimelinePane {
         let time = EntryText.time(timeline.timestamp(ref), zone: app.zone, fractionDigits: app.fractionDigits)
         screen.put(time, row: y, column: x, role: .time, limit: end)
         x += app.timeWidth + 1
-        screen.put(VisibleText.string(src.name), row: y, column: x, role: .source(ref.source), limit: min(x + app.sourceWidth, end))
+        screen.put(VisibleText.string(src.name), row: y, column: x, role: app.sourceRole(ref.source), limit: min(x + app.sourceWidth, end))
         x += app.sourceWidth + 1
         screen.put(level.tag, row: y, column: x, role: .level(level), limit: end)
         x += 6

@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// Options of the journal sources (`journal`, `journal:UNIT`, `journal-dir:PATH`, `journal-file:PATH`).
+/// Options of the journal sources (`journal`, `journal:UNIT`, `journal-dir:PATH`, `journal-file:PATH`,
+/// `journal-kernel[:wireguard]`).
 struct JournalOptions: ParsableArguments {
     @Option(
         name: [.customShort("u"), .customLong("unit")],

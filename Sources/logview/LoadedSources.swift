@@ -43,6 +43,8 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
     var remoteLoading: RemoteLoading? = nil
     /// `--layout` (or the config's default layout): the viewer's panes; print mode ignores it.
     var layout: PaneLayout? = nil
+    /// The config file, for the viewer's theme and source colours.
+    var config: ConfigFile? = nil
 
     /// Reads, indexes and merges every source. `printProblems`: source problems and journal notices
     /// go to stderr at once (print mode; the viewer shows them itself and prints them on exit).

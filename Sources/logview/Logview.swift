@@ -14,15 +14,15 @@ struct Logview: ParsableCommand {
         abstract: "Explore and correlate server logs on one timeline.",
         discussion: """
             SOURCES are [NAME=]PATH: a file, a directory (each rotated set in it is one source) or a \
-            quoted glob ('/var/log/nginx/access.log*'); journal, journal:UNIT, journal-dir:PATH or \
-            journal-file:PATH for the systemd journal. Formats are detected per file. With no \
+            quoted glob ('/var/log/nginx/access.log*'); journal, journal:UNIT, journal-dir:PATH, \
+            journal-file:PATH or journal-kernel[:wireguard] for the systemd journal. Formats are detected per file. With no \
             SOURCES: the config file's, else the logs discovered on this server (--show-sources). \
             On a terminal the viewer opens; without one, or with --print, entries are printed in \
             time order.
             """,
         version: LogviewVersion.text)
 
-    @Argument(help: "Log sources: [NAME=]PATH (file, directory or glob), journal[:UNIT], journal-dir:PATH, journal-file:PATH.")
+    @Argument(help: "Log sources: [NAME=]PATH (file, directory or glob), journal[:UNIT], journal-dir:PATH, journal-file:PATH, journal-kernel[:wireguard].")
     var sources: [String] = []
 
     @Flag(name: .long, help: "Print entries instead of opening the viewer.")

@@ -126,7 +126,7 @@ struct PrintCommand {
             options: options.remote, environment: environment)
         return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
             demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow,
-            remote: remote, remoteLoading: remoteLoading, layout: setup.layout)
+            remote: remote, remoteLoading: remoteLoading, layout: setup.layout, config: setup.config)
     }
 
     func zone(_ name: String) throws -> ZoneRules {

@@ -30,6 +30,17 @@ struct ViewerCommand {
                 themeProblem = "\(error); using the default theme"
                 Stderr.line("logview: \(themeProblem!)")
             }
+        } else if let config = plan.config, let name = config.themePath {
+            // A config mistake stops before the screen opens, like every other one.
+            do {
+                theme = try Theme.load(name)
+            } catch {
+                let place = "\(config.path):\(config.defaults.themeLine)"
+                // A name that is no theme has no line of its own to point at; a broken file does.
+                Stderr.line("logview: \(place): " + (error.line == 0 ? "theme '\(name)': \(error.message)" : "theme: \(error)"))
+                if let demo = plan.demoFiles { DemoCorpus.remove(demo) }
+                throw ExitCode(78)
+            }
         }
         let colour = !viewer.noColor && (environment["NO_COLOR"] ?? "").isEmpty
         var filter = PaneFilter()
@@ -57,6 +68,9 @@ struct ViewerCommand {
         let size = backend.size
         var app = App(timeline: Timeline(sources: []), zone: zone, filter: filter, rows: size.rows, columns: size.columns)
         app.onlySourceNames = query.sources
+        for s in plan.config?.sources ?? [] {
+            if let name = s.color, let c = Color(name: name) { app.sourceColors[s.name] = c }
+        }
         if let layout = plan.layout { app.arrange(layout, base: filter) }
         if let themeProblem { app.show(message: themeProblem, isError: true) }
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }

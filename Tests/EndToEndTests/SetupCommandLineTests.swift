@@ -106,3 +106,76 @@ import Testing
         #expect(nothing.stderr.contains("no sources given and none found (config file or discovery under \(empty))"))
     }
 }
+
+/// Config `request_id` patterns: an id only the pattern can see joins the request.
+@Suite struct ConfigRequestIDTests {
+    static let config = """
+        [[source]]
+        name = "edge"
+        path = "LOGS/edge.log"
+
+        [[source]]
+        name = "worker"
+        path = "LOGS/worker.log"
+        request_id = ['\\[job ([0-9a-f]+)\\]', 'ref#(\\w+)']
+
+        """
+
+    @Test func aPatternsIDFindsEntriesTheScannerCannotSee() throws {
+        let scratch = try TemporaryDirectory("config-rid")
+        defer { scratch.remove() }
+        try Data("""
+            2026-01-30 05:02:03.100 INFO request_id=abc123 POST /pay
+            2026-01-30 05:02:03.900 INFO request_id=ffff00 GET /health
+
+            """.utf8).write(to: URL(fileURLWithPath: scratch.file("edge.log")))
+        try Data("""
+            2026-01-30 05:02:03.200 INFO [job abc123] charging card
+            2026-01-30 05:02:03.300 WARN retrying
+              ref#abc123 attempt 2
+            2026-01-30 05:02:03.400 INFO [job ffff00] health ok
+            2026-01-30 05:02:03.500 ERROR ref#abc123 declined
+
+            """.utf8).write(to: URL(fileURLWithPath: scratch.file("worker.log")))
+        let config = scratch.file("c.toml")
+        try Data(Self.config.replacingOccurrences(of: "LOGS", with: scratch.path).utf8).write(to: URL(fileURLWithPath: config))
+        let run = try SetupCommandLineTests.logview(["--config", config, "--print", "--request-id", "abc123"], in: scratch)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "")
+        // The continuation line keeps its own two spaces after the message column's indent.
+        #expect(run.stdoutText == """
+            2026-01-30T05:02:03.100Z edge   INFO  INFO request_id=abc123 POST /pay
+            2026-01-30T05:02:03.200Z worker INFO  INFO [job abc123] charging card
+            2026-01-30T05:02:03.300Z worker WARN  WARN retrying
+            \(String(repeating: " ", count: 40))ref#abc123 attempt 2
+            2026-01-30T05:02:03.500Z worker ERROR ERROR ref#abc123 declined
+
+            """)
+        // Without the patterns only the edge line carries the id.
+        try Data(Self.config.replacingOccurrences(of: "LOGS", with: scratch.path).replacingOccurrences(of: "request_id = ", with: "# ").utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let plain = try SetupCommandLineTests.logview(["--config", config, "--print", "--request-id", "abc123"], in: scratch)
+        #expect(plain.stdoutText == "2026-01-30T05:02:03.100Z edge   INFO  INFO request_id=abc123 POST /pay\n")
+    }
+
+    @Test func aRemoteSourceWithPatternsStopsBeforeAnythingOpens() throws {
+        let scratch = try TemporaryDirectory("config-rid-remote")
+        defer { scratch.remove() }
+        let config = scratch.file("c.toml")
+        try Data("""
+            [loki.prod]
+            url = "http://127.0.0.1:9"
+
+            [[source]]
+            name = "app"
+            selector = '{job="app"}'
+            endpoint = "prod"
+            request_id = 'rid=(\\w+)'
+
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        let run = try SetupCommandLineTests.logview(["--config", config, "--print"], in: scratch)
+        #expect(run.status == 78)
+        #expect(run.stdoutText == "")
+        #expect(run.stderr == "logview: \(config):8: request_id patterns apply to file sources only; a loki source cannot use them yet (remove the key)\n")
+    }
+}

@@ -92,6 +92,7 @@ import Testing
         var backend = SourceSpec(name: "backend", path: "/srv/backend/logs/*.log")
         backend.format = "spring-boot"
         backend.clockOffset = TimeSpan(nanoseconds: -90_000_000_000)
+        backend.requestIDPatterns = ["req=([0-9a-f]+)"]
         var db = SourceSpec(name: "db", path: "/var/log/postgresql/postgresql-15-main.log")
         db.postgresLinePrefix = "%m [%p] %q%u@%d "
         #expect(c.sources.map(\.argument) == [
@@ -166,9 +167,17 @@ import Testing
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = 5", "c.toml:4: request_id must be a string or an array of strings, not an integer"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = [5]", "c.toml:4: request_id must be a string or an array of strings"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"rid=([0-9a-f]+\"", "c.toml:4: request_id: bad regular expression 'rid=([0-9a-f]+': unterminated group at column 5"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"rid=[0-9a-f]+\"", "c.toml:4: request_id: no request id in 'rid=[0-9a-f]+': it has no group; put the id in parentheses, as in rid=([0-9a-f]+)"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"(?:x(\\\\w+))\"", "c.toml:4: request_id: no request id in '(?:x(\\w+))': its first group is inside another group; the id's group must come first, outside any other"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"a=(\\\\w+)|b\"", "c.toml:4: request_id: no request id in 'a=(\\w+)|b': '|' outside a group makes the id's place ambiguous; put the alternatives in (?:...)"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"id=(\\\\w)+\"", "c.toml:4: request_id: no request id in 'id=(\\w)+': the id's group may not be followed by a quantifier (*, +, ?, {n})"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\nrequest_id = \"id=()\"", "c.toml:4: request_id: no request id in 'id=()': the id's group is empty"),
+        ("[[source]]\nname = \"a\"\nunit = \"a.service\"\nrequest_id = \"rid=(\\\\w+)\"", "c.toml:4: request_id patterns apply to file sources only; a journal source cannot use them yet (remove the key)"),
+        ("[loki.p]\nurl = \"http://l\"\n[[source]]\nname = \"a\"\nselector = \"{a=\\\"b\\\"}\"\nendpoint = \"p\"\nrequest_id = \"rid=(\\\\w+)\"", "c.toml:7: request_id patterns apply to file sources only; a loki source cannot use them yet (remove the key)"),
+        ("[[source]]\nname = \"a\"\nurl = \"http://g:19531\"\nrequest_id = [\"rid=(\\\\w+)\"]", "c.toml:4: request_id patterns apply to file sources only; a gatewayd source cannot use them yet (remove the key)"),
         ("[layout.x]\nsplit = \"vertical\"\n[[layout.x.pane]]\ngrep = \"*oops\"\n[[layout.x.pane]]\nlevel = \"warn\"", "c.toml:4: grep: bad regular expression '*oops': nothing to repeat at column 1"),
         ("[[source]]\nname = \"a\"\npath = \"/a\"\ncolor = \"red\"\ncolour = \"red\"", "c.toml:5: give color or colour, not both"),
-        ("[[source]]\nname = \"a\"\npath = \"/a\"\ncolor = \"mauve\"", "c.toml:4: unknown colour 'mauve'; use black, red, green, yellow, blue, magenta, cyan, white, default or #RRGGBB"),
+        ("[[source]]\nname = \"a\"\npath = \"/a\"\ncolor = \"mauve\"", "c.toml:4: unknown colour 'mauve'; use a name (red, bright_blue...), default, a number 0-255 or #RRGGBB"),
         ("[layout]\nx = 1", "c.toml:2: layout.x must be a table: [layout.x]"),
         ("[layout.x]\nsplit = \"vertical\"\nsize = 3", "c.toml:3: unknown key 'size' in [layout.x]; known keys: split, pane, weight, title, sources, level, grep, exclude"),
         ("[layout.x]\nweight = 0", "c.toml:2: weight must be a whole number from 1 to 100"),

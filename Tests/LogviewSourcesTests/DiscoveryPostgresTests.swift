@@ -131,20 +131,20 @@ import Testing
         // The journal reader is another component; the units it would list are given here.
         let (sources, skipped) = Discovery.journalSources(
             units: ["backend.service", "ai.service", "wg-quick@wg0.service", "ssh.service", "systemd-journald.service",
-                "cron.service", "nginx.service", "postgresql@15-main.service", "kernel", "session-3.scope"],
+                "cron.service", "nginx.service", "postgresql@15-main.service", "kernel", "kernel:wireguard", "session-3.scope"],
             fileBackedServers: ["nginx"])
         #expect(sources.map(\.argument) == [
-            .journal(":ai.service"), .journal(":backend.service"), .journal(":postgresql@15-main.service"),
+            .journal(":ai.service"), .journal(":backend.service"), .journal("-kernel:wireguard"), .journal(":postgresql@15-main.service"),
             .journal(":ssh.service"), .journal(":wg-quick@wg0.service"),
         ])
-        #expect(sources.map(\.name) == ["ai", "backend", "postgresql@15-main", "ssh", "wg-quick@wg0"])
+        #expect(sources.map(\.name) == ["ai", "backend", "wireguard", "postgresql@15-main", "ssh", "wg-quick@wg0"])
         #expect(sources.map(\.reason) == [
-            "service unit that logged recently", "service unit that logged recently", "service unit that logged recently",
-            "SSH server unit that logged recently", "WireGuard interface unit that logged recently",
+            "service unit that logged recently", "service unit that logged recently", "WireGuard kernel messages in the journal",
+            "service unit that logged recently", "SSH server unit that logged recently", "WireGuard interface unit that logged recently",
         ])
         #expect(skipped.map(\.description) == [
             "journal cron.service: system housekeeping unit",
-            "journal kernel messages: no per-transport journal source yet (WireGuard 'wireguard:' lines are there)",
+            "journal kernel messages: not opened by default (name journal-kernel to read them)",
             "journal nginx.service: its logs are the nginx files found above",
             "journal systemd-journald.service: system housekeeping unit",
         ])

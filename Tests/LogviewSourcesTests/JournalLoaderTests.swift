@@ -74,7 +74,7 @@ struct JournalLoaderTests {
         #expect(rows(Timeline(sources: result.sources)) == [
             JournalRow(ns: ns(journalBase + 123), source: "backend", level: .error, message: "database unreachable"),
             JournalRow(ns: ns(journalBase + 1_000_456), source: "sshd", level: .warning, message: "Invalid user admin from 192.0.2.7 port 4711"),
-            JournalRow(ns: ns(journalBase + 2_000_789), source: "kernel", level: .notice, message: "wireguard: wg0: Handshake for peer 1 did not complete"),
+            JournalRow(ns: ns(journalBase + 2_000_789), source: "wireguard", level: .notice, message: "wireguard: wg0: Handshake for peer 1 did not complete"),
             JournalRow(ns: ns(journalBase + 3_000_000), source: "wg-quick@wg0", level: .info, message: "[#] ip link add wg0 type wireguard"),
             JournalRow(ns: ns(journalBase + 4_000_001), source: "systemd", level: .info, message: "Stopping backend.service - Shop backend..."),
             JournalRow(ns: ns(journalBase + 5_000_000), source: "backend", level: .debug, message: "pool closed"),
@@ -386,7 +386,7 @@ struct JournalLoaderTests {
         #expect(poll(&pfd, 1, 5000) == 1)
         let added = feed.pump(into: timeline)
         #expect(added.map { timeline.sources[$0.source].entries.timestamps[$0.entry] } == Self.mixed[2..<6].map { ns($0.realtime) })
-        #expect(rows(timeline).map(\.source) == ["backend", "sshd", "kernel", "wg-quick@wg0", "systemd", "backend"])
+        #expect(rows(timeline).map(\.source) == ["backend", "sshd", "wireguard", "wg-quick@wg0", "systemd", "backend"])
         #expect(feed.takeProblems().isEmpty)
     }
 

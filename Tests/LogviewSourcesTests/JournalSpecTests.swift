@@ -26,6 +26,27 @@ import Testing
         #expect(try JournalSpec.combine([], units: [], boot: nil) == [])
     }
 
+    @Test func kernelSourcesJoinTheUnitsOfEveryJournal() throws {
+        #expect(SourceArgument(parsing: "journal-kernel:wireguard") == .journal("-kernel:wireguard"))
+        #expect(SourceArgument(parsing: "journal-kernel") == .journal("-kernel"))
+        // Alone: the local journal's kernel messages; beside a unit: both.
+        #expect(try JournalSpec.combine(["-kernel:wireguard"], units: [], boot: nil)
+            == [JournalSpec(location: .local, kernelSources: ["wireguard"])])
+        #expect(try JournalSpec.combine([":wg-quick@wg0", "-kernel:wireguard", "-kernel:wireguard"], units: [], boot: nil)
+            == [JournalSpec(location: .local, units: ["wg-quick@wg0.service"], kernelSources: ["wireguard"])])
+        // A bare `journal` already has every kernel message.
+        #expect(try JournalSpec.combine(["", "-kernel"], units: [], boot: nil) == [JournalSpec(location: .local)])
+        // Like -u, they narrow every journal named.
+        #expect(try JournalSpec.combine(["-file:/a.journal", "-kernel:wireguard"], units: [], boot: nil)
+            == [JournalSpec(location: .files(["/a.journal"]), kernelSources: ["wireguard"])])
+        #expect(JournalSpec(location: .local, units: ["wg-quick@wg0.service"], kernelSources: ["wireguard"]).label
+            == "journal:wg-quick@wg0.service,kernel:wireguard")
+        #expect(throws: JournalSpec.ParseError(argument: "journal-kernel:usb",
+            problem: "use journal-kernel (every kernel message) or journal-kernel:wireguard")) {
+            try JournalSpec.combine(["-kernel:usb"], units: [], boot: nil)
+        }
+    }
+
     @Test func labelsNameWhatWasAskedFor() {
         #expect(JournalSpec(location: .local).label == "journal")
         #expect(JournalSpec(location: .local, units: ["a.service", "b.service"]).label == "journal:a.service,b.service")

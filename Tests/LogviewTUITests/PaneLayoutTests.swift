@@ -34,4 +34,29 @@ import Testing
         #expect(screen.line(6) == String(repeating: " ", count: 40) + "│─ 3 orders: backend +/Order/ (1) ───────────────────────────────────────────────")
         #expect(screen.line(7).hasPrefix(String(repeating: " ", count: 40) + "│ 01-30 14:02:09.985 backend    ERROR ERROR 2711 --- [api] [exec-2] [4bf92f357 +2"))
     }
+
+    /// PostgreSQL (newest 14:02:09.990, its STATEMENT folded in) beside nginx (newest 14:02:20):
+    /// nginx opens on its 14:02:10 row, the time of the first pane, not on its own newest row.
+    static let pair = PaneLayout(name: "pair", root: .split(.vertical, [
+        .pane(LogviewCore.PaneFilter(sources: ["postgresql"]), weight: 1),
+        .pane(LogviewCore.PaneFilter(sources: ["nginx"]), weight: 1),
+    ], weight: 1))
+
+    /// The viewer arranges the layout before anything is loaded; the panes line up when the
+    /// sources arrive (the preview and the complete load alike), without a key pressed.
+    @Test(arguments: [false, true])
+    func panesOpenAlignedInTimeWhenTheSourcesArrive(preview: Bool) throws {
+        var app = App(timeline: Timeline(sources: []), zone: .utc, rows: 8, columns: 121)
+        app.loading = BackgroundLoad.Progress(done: 0, total: 3)
+        app.arrange(Self.pair, base: LogviewTUI.PaneFilter())
+        if preview { app.previewed(try TUIFixture.timeline()) } else { app.loaded(try TUIFixture.timeline()) }
+        #expect(app.panes.map(\.cursor) == [1, 1])
+        #expect(app.panes.map { $0.rows.count } == [2, 3])
+        let screen = Renderer.render(app)
+        #expect(screen.line(2) == " 01-30 14:02:09.990 postgresql ERROR [41002] app@shop ERR +1│ 01-30 14:02:10.000 nginx      ERROR 10.0.0.2 - - [30/Jan/20")
+        #expect(screen.line(3) == String(repeating: " ", count: 60) + "│ 01-30 14:02:20.000 nginx      INFO  10.0.0.3 - - [30/Jan/20")
+        // The selection is drawn on those rows, one in each pane; nginx's newest row is not selected.
+        #expect((1...3).map { screen[$0, 1].mark } == [.none, .selected, .none])
+        #expect((1...3).map { screen[$0, 62].mark } == [.none, .selected, .none])
+    }
 }

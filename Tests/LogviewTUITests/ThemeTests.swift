@@ -52,7 +52,7 @@ import Testing
         let path = dir + "/mine.toml"
         try "[roles]\ntext = \"default\"\nselection = \"blu on 4\"\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: Theme.Error(file: path, key: "roles.selection", line: 3,
-            message: "unknown colour 'blu' (use default, 0-255, or a name such as red, bright_blue)")) {
+            message: "unknown colour 'blu' (use a name (red, bright_blue...), default, a number 0-255 or #RRGGBB)")) {
             try Theme.load(path)
         }
         try "[levels]\nwarning = \"214\"\nloud = \"1\"\n".write(toFile: path, atomically: true, encoding: .utf8)

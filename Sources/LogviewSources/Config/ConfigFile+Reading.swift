@@ -96,6 +96,7 @@ struct ConfigReader {
         try checkKeys(t, allowed: ["theme", "tz", "source_tz", "window", "layout"], in: "[defaults]")
         var d = ConfigFile.Defaults()
         d.theme = try string(t, "theme")
+        d.themeLine = d.theme == nil ? 0 : t.line(of: "theme")
         d.displayZone = try zone(t, "tz", allowLocal: true)
         d.sourceZone = try zone(t, "source_tz", allowLocal: true)
         if let w = try string(t, "window") {
@@ -208,26 +209,28 @@ struct ConfigReader {
                 patterns = out
             default: throw fail(t.line(of: "request_id"), "request_id must be a string or an array of strings, not \(v.kindName)")
             }
+            guard kind == .file else {
+                throw fail(
+                    t.line(of: "request_id"),
+                    "request_id patterns apply to file sources only; a \(kind.rawValue) source cannot use them yet (remove the key)")
+            }
             for p in patterns {
-                do { _ = try Pattern(p) } catch { throw fail(t.line(of: "request_id"), "request_id: bad regular expression '\(p)': \(error)") }
+                do throws(RequestIDPattern.Error) { _ = try RequestIDPattern(p) } catch {
+                    let what = if case .syntax = error { "bad regular expression" } else { "no request id in" }
+                    throw fail(t.line(of: "request_id"), "request_id: \(what) '\(p)': \(error)")
+                }
             }
             s.requestIDPatterns = patterns
         }
         if t["color"] != nil, t["colour"] != nil { throw fail(t.line(of: "colour"), "give color or colour, not both") }
         let colorKey = t["colour"] != nil ? "colour" : "color"
         if let c = try string(t, colorKey) {
-            guard Self.colors.contains(c) || Self.isHexColor(c) else {
-                throw fail(t.line(of: colorKey), "unknown colour '\(c)'; use \(Self.colors.joined(separator: ", ")) or #RRGGBB")
+            guard PaletteColor.index(c) != nil else {
+                throw fail(t.line(of: colorKey), "unknown colour '\(c)'; use \(PaletteColor.help)")
             }
             s.color = c
         }
         return s
-    }
-
-    static let colors = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white", "default"]
-
-    static func isHexColor(_ c: String) -> Bool {
-        c.count == 7 && c.hasPrefix("#") && c.dropFirst().allSatisfy(\.isHexDigit)
     }
 
     /// A source without `kind` is a file unless its keys say otherwise.

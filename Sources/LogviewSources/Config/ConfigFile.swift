@@ -32,7 +32,10 @@ public struct ConfigFile: Sendable {
 
     /// `[defaults]`: what the command line would otherwise say.
     public struct Defaults: Equatable, Sendable {
+        /// A theme name or a `.toml` path (relative to the config file's folder); checked by the viewer.
         public var theme: String?
+        /// Where `theme` is set, for the viewer's message when it names no theme.
+        public var themeLine = 0
         /// Display zone (`--tz`).
         public var displayZone: String?
         /// Zone of naive timestamps for every source without its own (`--source-tz ZONE`).
@@ -66,6 +69,13 @@ public struct ConfigFile: Sendable {
             self.passwordFile = passwordFile
             self.bearerTokenFile = bearerTokenFile
         }
+    }
+
+    /// `[defaults] theme` as a name or a path: a relative path is taken from the config file's folder.
+    public var themePath: String? {
+        guard let theme = defaults.theme else { return nil }
+        guard theme.contains("/") || theme.hasSuffix(".toml"), !theme.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return theme }
+        return String(path[...slash]) + theme
     }
 
     /// The layout named `name`, or an error naming the layouts there are.
@@ -117,6 +127,7 @@ public struct ConfiguredSource: Equatable, Sendable {
             spec.nginxLogFormat = nginxLogFormat
             spec.postgresLinePrefix = postgresLinePrefix
             spec.clockOffset = clockOffset
+            spec.requestIDPatterns = requestIDPatterns
             return .files(spec)
         case .journal:
             if let unit { return .journal(":\(unit)") }

@@ -39,7 +39,8 @@ public struct SkippedItem: Equatable, Sendable, CustomStringConvertible {
 /// Discovery does not read the journal itself; the journal reader supplies this.
 public protocol JournalUnitLister: Sendable {
     /// Units with entries in the journal (`directories` empty: the system's journal), e.g.
-    /// `backend.service`, `wg-quick@wg0.service`. `kernel` stands for kernel messages.
+    /// `backend.service`, `wg-quick@wg0.service`. `kernel` stands for kernel messages and
+    /// `kernel:wireguard` for those of a module with a source of its own (`wireguard: ...` lines).
     func unitsThatLogged(inDirectories directories: [String]) throws -> [String]
 }
 

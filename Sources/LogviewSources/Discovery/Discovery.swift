@@ -301,7 +301,8 @@ public enum Discovery {
             for dir in directories {
                 report.sources.append(DiscoveredSource(
                     name: "journal", argument: .journal("-dir:\(root.real(dir))"), format: "journal", location: dir,
-                    reason: "the journal under the root (units: \(units.filter { $0.hasSuffix(".service") }.count))"))
+                    reason: "the journal under the root (units: \(units.filter { $0.hasSuffix(".service") }.count)"
+                        + (units.contains("kernel:wireguard") ? "; WireGuard kernel messages as the wireguard source" : "") + ")"))
             }
         }
     }
@@ -313,7 +314,14 @@ public enum Discovery {
         var skipped: [SkippedItem] = []
         for unit in units.sorted() {
             if unit == "kernel" {
-                skipped.append(SkippedItem(what: "journal kernel messages", reason: "no per-transport journal source yet (WireGuard 'wireguard:' lines are there)"))
+                skipped.append(SkippedItem(what: "journal kernel messages", reason: "not opened by default (name journal-kernel to read them)"))
+                continue
+            }
+            if unit.hasPrefix("kernel:") {
+                let module = String(unit.dropFirst("kernel:".count))
+                sources.append(DiscoveredSource(
+                    name: module, argument: .journal("-kernel:\(module)"), format: "journal", location: "kernel \(module): messages",
+                    reason: module == "wireguard" ? "WireGuard kernel messages in the journal" : "kernel messages of \(module)"))
                 continue
             }
             guard unit.hasSuffix(".service") else { continue }

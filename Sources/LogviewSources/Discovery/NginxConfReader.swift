@@ -49,7 +49,7 @@ public struct NginxConfReader {
 
     let files: any Files
     var result = Result()
-    var stack: [String] = []
+    var includes = IncludeChain(maximumDepth: NginxConfReader.maximumDepth, maximumFiles: NginxConfReader.maximumFiles)
 
     public init(files: any Files) { self.files = files }
 
@@ -61,13 +61,9 @@ public struct NginxConfReader {
     }
 
     mutating func readFile(_ path: String, includedFrom: String?) {
-        let via = includedFrom.map { " (included from \($0))" } ?? ""
-        if stack.contains(path) {
-            result.problems.append(SkippedItem(what: path, reason: "include loop\(via): already being read, skipped"))
-            return
-        }
-        guard stack.count < Self.maximumDepth, result.filesRead.count < Self.maximumFiles else {
-            result.problems.append(SkippedItem(what: path, reason: "includes nest too deep or too many files\(via), skipped"))
+        let via = IncludeChain.via(includedFrom)
+        if let refusal = includes.refusal(of: path, via: via) {
+            result.problems.append(refusal)
             return
         }
         let bytes: [UInt8]
@@ -78,8 +74,8 @@ public struct NginxConfReader {
             return
         }
         result.filesRead.append(path)
-        stack.append(path)
-        defer { stack.removeLast() }
+        includes.enter(path)
+        defer { includes.leave() }
         var tokens = NginxConfTokenizer(bytes)
         var words: [String] = []
         var firstLine = 0
@@ -108,7 +104,7 @@ public struct NginxConfReader {
     mutating func directive(_ words: [String], at location: String, file: String) {
         switch words[0] {
         case "include" where words.count == 2:
-            let pattern = DiscoveryRoot.join(DiscoveryRoot.directory(of: stack.first ?? file), words[1])
+            let pattern = DiscoveryRoot.join(DiscoveryRoot.directory(of: includes.open.first ?? file), words[1])
             let matches = files.expand(pattern)
             if matches.isEmpty && !DiscoveryRoot.isGlob(pattern) {
                 result.problems.append(SkippedItem(what: pattern, reason: "cannot read: no such file (included from \(location))"))

@@ -24,7 +24,7 @@ public struct PostgresConfReader {
 
     let root: DiscoveryRoot
     var result = Result()
-    var stack: [String] = []
+    var includes = IncludeChain(maximumDepth: PostgresConfReader.maximumDepth, maximumFiles: PostgresConfReader.maximumFiles)
 
     public static func read(_ mainFile: String, root: DiscoveryRoot) -> Result {
         var reader = PostgresConfReader(root: root)
@@ -35,13 +35,9 @@ public struct PostgresConfReader {
     init(root: DiscoveryRoot) { self.root = root }
 
     mutating func readFile(_ path: String, includedFrom: String?, mustExist: Bool) {
-        let via = includedFrom.map { " (included from \($0))" } ?? ""
-        if stack.contains(path) {
-            result.problems.append(SkippedItem(what: path, reason: "include loop\(via): already being read, skipped"))
-            return
-        }
-        guard stack.count < Self.maximumDepth, result.filesRead.count < Self.maximumFiles else {
-            result.problems.append(SkippedItem(what: path, reason: "includes nest too deep or too many files\(via), skipped"))
+        let via = IncludeChain.via(includedFrom)
+        if let refusal = includes.refusal(of: path, via: via) {
+            result.problems.append(refusal)
             return
         }
         let bytes: [UInt8]
@@ -54,8 +50,8 @@ public struct PostgresConfReader {
             return
         }
         result.filesRead.append(path)
-        stack.append(path)
-        defer { stack.removeLast() }
+        includes.enter(path)
+        defer { includes.leave() }
         let directory = DiscoveryRoot.directory(of: path)
         for (n, rawLine) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let location = "\(path):\(n + 1)"

@@ -8,7 +8,8 @@ import Glibc
 /// they are read, and decides per unit which log format its messages are written in.
 ///
 /// The source name is the unit without `.service` (`backend` for `backend.service`), else
-/// `SYSLOG_IDENTIFIER`, else `kernel` for kernel messages, else `_COMM`, else `journal`. The
+/// `SYSLOG_IDENTIFIER`, else `kernel` for kernel messages, else `_COMM`, else `journal`; a kernel
+/// message of a module with a source of its own (`wireguard: ...`) is named after the module. The
 /// first messages of a unit are held back until its format is known (a Spring Boot line, a
 /// uvicorn line, a JSON object...): that format then reads level and request/trace ids from each
 /// message; the journal's `__REALTIME_TIMESTAMP` stays authoritative and `PRIORITY` gives the
@@ -54,6 +55,14 @@ final class JournalCollector {
         var ids: [([UInt8], IDKind)]
     }
 
+    /// Kernel modules whose messages (`wireguard: wg0: ...`) are a source of their own, named
+    /// after the module, instead of part of `kernel`.
+    static let kernelModuleSources = ["wireguard"]
+
+    /// Kernel sources to keep (`kernel`, `wireguard`) when the journal was asked for some
+    /// (`journal-kernel[:NAME]`); nil keeps every entry read.
+    let keptKernelSources: Set<String>?
+
     private var buckets: [Bucket] = []
     private var lastBucket = -1
     /// Bucket indices by a hash of their key, so a journal of many units finds its bucket in O(1).
@@ -65,8 +74,9 @@ final class JournalCollector {
     private var fieldScratch = ScratchBytes(capacity: 4096)
     private var messageScratch = ScratchBytes(capacity: 1024)
 
-    init(memory: FormatMemory) {
+    init(memory: FormatMemory, keptKernelSources: Set<String>? = nil) {
         self.memory = memory
+        self.keptKernelSources = keptKernelSources
     }
 
     deinit {
@@ -114,9 +124,15 @@ final class JournalCollector {
             fields.append(field)
         }
         let f = fields.bytes, m = message.bytes
+        let module = kernel ? JournalCollector.kernelModule(of: m) : 0
+        if kernel, let kept = keptKernelSources, !kept.contains(module > 0 ? JournalCollector.kernelModuleSources[module - 1] : "kernel") {
+            return  // the kernel match of `journal-kernel:NAME` also brings the other kernel messages
+        }
         // The naming key: a kind byte and a value, so a unit and an identifier of one name stay apart.
         let bucket: Bucket
-        if !unit.isEmpty, !(unit.count == 10 && f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0)) {
+        if module > 0 {
+            bucket = bucketFor(kind: 0x77, m.slice(0, JournalCollector.kernelModuleSources[module - 1].utf8.count))
+        } else if !unit.isEmpty, !(unit.count == 10 && f.slice(unit.lowerBound, unit.upperBound).matches("init.scope", at: 0)) {
             bucket = bucketFor(kind: 0x75, f.slice(unit.lowerBound, unit.upperBound))
         } else if !identifier.isEmpty {
             bucket = bucketFor(kind: 0x69, f.slice(identifier.lowerBound, identifier.upperBound))
@@ -166,6 +182,19 @@ final class JournalCollector {
             buckets[lastBucket].decided = true
         }
         return buckets[lastBucket]
+    }
+
+    /// 1 + the index in `kernelModuleSources` of the module a kernel message comes from
+    /// (`wireguard: ...`), else 0. Does not allocate.
+    static func kernelModule(of message: UnsafeRawBufferPointer) -> Int {
+        for (k, name) in kernelModuleSources.enumerated() {
+            let n = name.utf8.count
+            guard message.count > n + 1, message[n] == 0x3A, message[n + 1] == 0x20 else { continue }
+            if name.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, message.baseAddress!, n) == 0 }) == true {
+                return k + 1
+            }
+        }
+        return 0
     }
 
     /// FNV-1a of a bucket key (kind byte, value).

@@ -13,15 +13,17 @@ public final class JournalFeed: LiveFeed {
     private let reader: JournalReader
     private let label: String
     private let memory: JournalCollector.FormatMemory
+    private let keptKernelSources: Set<String>?
     private let descriptor: Int32?
     private var problems: [String] = []
 
     /// `reader` must be positioned at the last entry already shown (after reading to its end, or
     /// after `seekTail` and one `previous`).
-    init(reader: JournalReader, label: String, memory: JournalCollector.FormatMemory) {
+    init(reader: JournalReader, label: String, memory: JournalCollector.FormatMemory, keptKernelSources: Set<String>? = nil) {
         self.reader = reader
         self.label = label
         self.memory = memory
+        self.keptKernelSources = keptKernelSources
         descriptor = reader.changeDescriptor()
         if descriptor == nil { problems.append("\(label): this journal cannot be watched for new entries") }
     }
@@ -39,7 +41,7 @@ public final class JournalFeed: LiveFeed {
 
     public func pump(into timeline: Timeline) -> [EntryRef] {
         _ = reader.processChanges()
-        let collector = JournalCollector(memory: memory)
+        let collector = JournalCollector(memory: memory, keptKernelSources: keptKernelSources)
         while reader.next() {
             guard let usec = reader.realtimeMicroseconds(), usec <= UInt64(Int64.max / 1000) else { continue }
             collector.collect(from: reader, timestamp: Timestamp(nanoseconds: Int64(usec) * 1000))

@@ -53,16 +53,17 @@ public enum JournalLoader {
                 result.problems.append(SourceProblem(source: label, message: error.description))
                 continue
             }
-            addMatches(units: spec.units, identifiers: spec.identifiers, bootID: bootID, to: reader)
+            addMatches(spec, bootID: bootID, to: reader)
             let memory = JournalCollector.FormatMemory()
-            let collector = JournalCollector(memory: memory)
+            let kept = spec.keptKernelSources
+            let collector = JournalCollector(memory: memory, keptKernelSources: kept)
             var scratch = Result()
             if !follow, reader.diskUsage() >= splitAbove,
                 let (middle, lower, upper) = middle(of: reader, since: since, until: until),
                 let second = try? open(spec, result: &scratch), scratch.problems.isEmpty
             {
-                addMatches(units: spec.units, identifiers: spec.identifiers, bootID: bootID, to: second)
-                let later = JournalCollector(memory: JournalCollector.FormatMemory())
+                addMatches(spec, bootID: bootID, to: second)
+                let later = JournalCollector(memory: JournalCollector.FormatMemory(), keptKernelSources: kept)
                 let parts = SendableParts(first: (reader, collector), second: (second, later))
                 DispatchQueue.concurrentPerform(iterations: 2) { i in
                     if i == 0 {
@@ -77,7 +78,7 @@ public enum JournalLoader {
             }
             // sd-journal drops a damaged file silently at the first bad object; a full read that
             // yields fewer entries than the file headers list says so.
-            if let listed = result.listedEntries, spec.units.isEmpty, spec.identifiers.isEmpty, bootID == nil,
+            if let listed = result.listedEntries, spec.units.isEmpty, spec.identifiers.isEmpty, spec.kernelSources.isEmpty, bootID == nil,
                 since == nil, until == nil, UInt64(collector.count) < listed
             {
                 result.problems.append(SourceProblem(source: label, message:
@@ -88,7 +89,7 @@ public enum JournalLoader {
                 result.notices.append(SourceProblem(source: label, message: emptyMessage(spec, bootID: bootID, since: since, until: until)))
             }
             result.sources += sources
-            if follow { result.feeds.append(JournalFeed(reader: reader, label: label, memory: memory)) }
+            if follow { result.feeds.append(JournalFeed(reader: reader, label: label, memory: memory, keptKernelSources: kept)) }
         }
         return result
     }
@@ -138,9 +139,11 @@ public enum JournalLoader {
     /// AND any of the `-t` identifiers, AND the boot. `--level` is deliberately not handed down
     /// as `PRIORITY` matches: a unit's message format may give a higher level than `PRIORITY`
     /// (with `StandardOutput=journal` every line has PRIORITY=6), so levels are filtered after.
-    static func addMatches(units: [String], identifiers: [String], bootID: String?, to reader: JournalReader) {
+    /// Kernel sources (`journal-kernel[:MODULE]`) are one more alternative beside the units: the
+    /// kernel's messages, narrowed to the module's by the collector.
+    static func addMatches(_ spec: JournalSpec, bootID: String?, to reader: JournalReader) {
         var terms = false
-        for (k, unit) in units.enumerated() {
+        for (k, unit) in spec.units.enumerated() {
             if k > 0 { reader.addDisjunction() }
             reader.addMatch("_SYSTEMD_UNIT=" + unit)
             reader.addDisjunction()
@@ -148,9 +151,14 @@ public enum JournalLoader {
             reader.addMatch("UNIT=" + unit)
             terms = true
         }
-        if !identifiers.isEmpty {
+        if !spec.kernelSources.isEmpty {
+            if terms { reader.addDisjunction() }
+            reader.addMatch("_TRANSPORT=kernel")
+            terms = true
+        }
+        if !spec.identifiers.isEmpty {
             if terms { reader.addConjunction() }
-            for id in identifiers { reader.addMatch("SYSLOG_IDENTIFIER=" + id) }
+            for id in spec.identifiers { reader.addMatch("SYSLOG_IDENTIFIER=" + id) }
             terms = true
         }
         if let bootID {
@@ -161,7 +169,7 @@ public enum JournalLoader {
 
     static func emptyMessage(_ spec: JournalSpec, bootID: String?, since: Timestamp?, until: Timestamp?) -> String {
         var what = "no entries"
-        let names = spec.units + spec.identifiers
+        let names = spec.units + spec.kernelSources.map { "kernel:" + $0 } + spec.identifiers
         if !names.isEmpty { what += " for " + names.joined(separator: ", ") }
         if let bootID { what += " in boot " + bootID }
         if since != nil || until != nil {

@@ -1,5 +1,6 @@
 /// Which journal to read and which of its entries: parsed from `journal`, `journal:UNIT`,
-/// `journal-dir:PATH`, `journal-file:PATH` arguments plus `-u/--unit` and `-b/--boot`.
+/// `journal-dir:PATH`, `journal-file:PATH`, `journal-kernel[:MODULE]` arguments plus `-u/--unit`
+/// and `-b/--boot`.
 public struct JournalSpec: Equatable, Sendable {
     /// Where the journal files are.
     public enum Location: Equatable, Sendable {
@@ -16,21 +17,38 @@ public struct JournalSpec: Equatable, Sendable {
     public var units: [String] = []
     /// `SYSLOG_IDENTIFIER` values (`-t`); empty: every identifier.
     public var identifiers: [String] = []
+    /// Kernel sources asked for beside the units: `kernel` (every kernel message, `journal-kernel`)
+    /// or a module with a source of its own (`wireguard`, `journal-kernel:wireguard`).
+    public var kernelSources: [String] = []
     /// `-b`: nil for all boots, else a boot id (32 hex digits) or an offset (0 = the last boot,
     /// -1 the one before, 1 the first).
     public var boot: String?
 
-    public init(location: Location, units: [String] = [], identifiers: [String] = [], boot: String? = nil) {
+    public init(location: Location, units: [String] = [], identifiers: [String] = [], kernelSources: [String] = [],
+        boot: String? = nil)
+    {
         self.location = location
         self.units = units
         self.identifiers = identifiers
+        self.kernelSources = kernelSources
         self.boot = boot
     }
+
+    /// The kernel sources to keep when only some were asked for (units or kernel sources named);
+    /// nil: every entry the matches let through.
+    var keptKernelSources: Set<String>? {
+        kernelSources.isEmpty ? nil : Set(kernelSources)
+    }
+
+    /// Kernel sources the journal can split off (see `JournalCollector`), and `kernel` for all.
+    public static let kernelSourceNames = ["kernel", "wireguard"]
 
     /// What the operator wrote, for messages: `journal`, `journal:backend.service`, `journal-dir:/x`.
     public var label: String {
         switch location {
-        case .local: units.isEmpty ? "journal" : "journal:" + units.joined(separator: ",")
+        case .local:
+            units.isEmpty && kernelSources.isEmpty
+                ? "journal" : "journal:" + (units + kernelSources.map { "kernel:" + $0 }).joined(separator: ",")
         case .directory(let path): "journal-dir:" + path
         case .files(let paths): "journal-file:" + paths.joined(separator: ",")
         }
@@ -45,8 +63,8 @@ public struct JournalSpec: Equatable, Sendable {
     /// Combines the `SourceArgument.journal` texts (what follows `journal`) with `-u` units, `-t`
     /// identifiers and `-b` into the journals to open: all `journal[:UNIT]` arguments share one local journal,
     /// all `journal-file:` arguments one reader, each `journal-dir:` its own. `-u` units apply to
-    /// every journal (so do `-t` identifiers); with `-u` or `-t` and no journal argument, the local
-    /// journal is read.
+    /// every journal (so do `-t` identifiers and `journal-kernel` sources); with `-u`, `-t` or
+    /// `journal-kernel` and no journal argument, the local journal is read.
     public static func combine(
         _ rests: [String], units extraUnits: [String], identifiers: [String] = [], boot: String?
     ) throws(ParseError) -> [JournalSpec] {
@@ -54,8 +72,17 @@ public struct JournalSpec: Equatable, Sendable {
         var localUnitsAll = false
         var directories: [String] = []
         var files: [String] = []
+        var kernelSources: [String] = []
         for rest in rests {
-            if rest.isEmpty {
+            if rest == "-kernel" || rest.hasPrefix("-kernel:") {
+                let name = rest == "-kernel" ? "kernel" : String(rest.dropFirst("-kernel:".count))
+                guard kernelSourceNames.contains(name) else {
+                    throw ParseError(argument: "journal" + rest,
+                        problem: "use journal-kernel (every kernel message) or "
+                            + kernelSourceNames.dropFirst().map { "journal-kernel:" + $0 }.joined(separator: ", "))
+                }
+                kernelSources.append(name)
+            } else if rest.isEmpty {
                 localUnits = localUnits ?? []
                 localUnitsAll = true
             } else if rest.hasPrefix(":") {
@@ -75,18 +102,24 @@ public struct JournalSpec: Equatable, Sendable {
             }
         }
         let units = extraUnits.map(unitName)
-        if localUnits == nil && directories.isEmpty && files.isEmpty && !(units.isEmpty && identifiers.isEmpty) { localUnits = [] }
+        if localUnits == nil && directories.isEmpty && files.isEmpty && !(units.isEmpty && identifiers.isEmpty && kernelSources.isEmpty) {
+            localUnits = []
+        }
+        kernelSources = unique(kernelSources)
         let identifiers = unique(identifiers)
         var specs: [JournalSpec] = []
         if let localUnits {
             // A bare `journal` next to `journal:UNIT` means every unit (still narrowed by `-u`).
+            let all = localUnitsAll && units.isEmpty
             specs.append(JournalSpec(location: .local, units: unique(localUnitsAll ? units : localUnits + units),
-                identifiers: identifiers, boot: boot))
+                identifiers: identifiers, kernelSources: all ? [] : kernelSources, boot: boot))
         }
         for d in directories {
-            specs.append(JournalSpec(location: .directory(d), units: unique(units), identifiers: identifiers, boot: boot))
+            specs.append(JournalSpec(location: .directory(d), units: unique(units), identifiers: identifiers, kernelSources: kernelSources, boot: boot))
         }
-        if !files.isEmpty { specs.append(JournalSpec(location: .files(files), units: unique(units), identifiers: identifiers, boot: boot)) }
+        if !files.isEmpty {
+            specs.append(JournalSpec(location: .files(files), units: unique(units), identifiers: identifiers, kernelSources: kernelSources, boot: boot))
+        }
         return specs
     }
 
