@@ -53,7 +53,7 @@ final class TempDir {
         let p = try dir.write("big.log", big)
         let (data, modified) = try FileReader.read(p)
         #expect(data.count == big.utf8.count)
-        #expect(Array(data.bytes.prefix(17)) == Array("0123456789abcdef\n".utf8))
+        #expect(Array(data.prefix(17)) == Array("0123456789abcdef\n".utf8))
         #expect(modified.nanoseconds > 0)
         #expect(throws: FileReader.Error.notFound(dir.path + "/missing.log")) { try FileReader.read(dir.path + "/missing.log") }
         #expect(throws: FileReader.Error.isDirectory(dir.path)) { try FileReader.read(dir.path) }

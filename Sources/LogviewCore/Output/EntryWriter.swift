@@ -71,9 +71,7 @@ public struct EntryWriter {
         out.append(contentsOf: levelColumns[Int(src.entries.meta[ref.entry] & 0x0F)])
         // The lines, inline rather than through `forEachLine`: a closure would copy the writer.
         let messageStart = Int(src.entries.messageStarts[ref.entry])
-        let segment = src.segments[Int(src.entries.segments[ref.entry])].data.bytes
-        let offset = Int(src.entries.offsets[ref.entry])
-        let bytes = segment.slice(offset, offset + Int(src.entries.lengths[ref.entry]))
+        let bytes = src.bytes(of: ref.entry, using: SegmentReader.current)
         var start = 0
         var first = true
         while true {
