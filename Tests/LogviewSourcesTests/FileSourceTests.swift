@@ -97,4 +97,24 @@ final class TempDir {
         let noMatch = SourceLoader.load([SourceSpec(path: dir.path + "/*.nothing")], settings: settings)
         #expect(noMatch.problems.map(\.message) == ["no file matches \(dir.path)/*.nothing"])
     }
+
+    @Test func plainFilesStayOnDiskAndCompressedOnesAreDecompressedIntoMemory() throws {
+        let dir = try TempDir()
+        _ = try dir.write("app.log.1", "line one\nline two\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/bin/gzip") ? "/bin/gzip" : "/usr/bin/gzip")
+        gzip.arguments = [dir.path + "/app.log.1"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        _ = try dir.write("app.log", "line three\n")
+        let loaded = SourceLoader.load([SourceSpec(path: dir.path + "/app.log*")], settings: LoadSettings(defaultZone: .utc))
+        #expect(loaded.problems.isEmpty)
+        let app = try #require(loaded.sources.first)
+        #expect(app.segments.map(\.path) == [dir.path + "/app.log.1.gz", dir.path + "/app.log"])
+        #expect(app.segments.map(\.data.isFileBacked) == [false, true])
+        #expect((0..<app.entries.count).map { i in app.withBytes(of: i) { String(decoding: $0, as: UTF8.self) } }
+            == ["line one\nline two", "line three"])
+        #expect(app.newlineCount(inSegment: 1) == 1)
+    }
 }

@@ -94,11 +94,13 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
-    /// What an entry's bytes read as when the file no longer has them (truncated or replaced in
-    /// place after it was indexed): one line saying so, instead of a crash or stale bytes.
-    var missingBytesText: [UInt8] {
+    /// What `count` bytes of an entry read as when the file no longer has them (truncated or
+    /// replaced in place after it was indexed): one line saying so, instead of a crash. Never
+    /// `count` bytes long, so readers can tell it from the entry (`SourceIndex.messageStart`).
+    func missingBytesText(insteadOf count: Int) -> [UInt8] {
         guard case .file(_, _, let path) = storage else { return [] }
-        return Array("[logview: \(path) changed on disk; this entry's bytes are gone]".utf8)
+        let text = Array("[logview: \(path) changed on disk; this entry's bytes are gone]".utf8)
+        return text.count == count ? text + [0x20] : text
     }
 }
 

@@ -95,12 +95,12 @@ public final class SegmentReader {
         w.start = offset
         w.count = got
         windows[slot] = w
-        if got < count { return missing(data) }
+        if got < count { return missing(data, count: count) }
         return UnsafeRawBufferPointer(rebasing: w.buffer[0..<count])
     }
 
-    private func missing(_ data: SegmentBytes) -> UnsafeRawBufferPointer {
-        let text = data.missingBytesText
+    private func missing(_ data: SegmentBytes, count: Int) -> UnsafeRawBufferPointer {
+        let text = data.missingBytesText(insteadOf: count)
         if placeholder.count < text.count {
             placeholder.deallocate()
             placeholder = .allocate(byteCount: text.count, alignment: 1)
@@ -114,7 +114,7 @@ public final class SegmentReader {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
         defer { buffer.deallocate() }
         let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: offset)
-        if got < count { return data.missingBytesText.withUnsafeBytes(body) }
+        if got < count { return data.missingBytesText(insteadOf: count).withUnsafeBytes(body) }
         return body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 }

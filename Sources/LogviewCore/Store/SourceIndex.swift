@@ -42,6 +42,13 @@ public final class SourceIndex: @unchecked Sendable {
             segments[Int(entries.segments[i])].data, offset: Int(entries.offsets[i]), count: Int(entries.lengths[i]), body)
     }
 
+    /// Where the message starts in `bytes`, the bytes read for entry `i`: 0 when they are not the
+    /// entry's (the placeholder of a file that lost them), so the placeholder is shown whole.
+    @inline(__always)
+    public func messageStart(of i: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.count == Int(entries.lengths[i]) ? Int(entries.messageStarts[i]) : 0
+    }
+
     /// The bytes of entry `i` through `reader`, valid until its next read (hot loops).
     public func bytes(of i: Int, using reader: SegmentReader) -> UnsafeRawBufferPointer {
         reader.bytes(segments[Int(entries.segments[i])].data, offset: Int(entries.offsets[i]), count: Int(entries.lengths[i]))
