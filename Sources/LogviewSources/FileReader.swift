@@ -3,9 +3,9 @@ import Glibc
 #endif
 import LogviewCore
 
-/// Reads whole files with large `pread`s into memory logview owns (read-only: never writes,
-/// truncates or locks a log). `mmap` is avoided because a log truncated under a mapping raises
-/// SIGBUS (DESIGN.md #1).
+/// Opens logs read-only (never writes, truncates or locks one) as file-backed segments that are
+/// read on demand with `pread`, and reads small files (configs, zones, `.gz`) whole. `mmap` is
+/// avoided because a log truncated under a mapping raises SIGBUS (DESIGN.md #1).
 public enum FileReader {
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case notFound(String)
@@ -27,17 +27,36 @@ public enum FileReader {
         }
     }
 
-    /// The file's bytes and modification time.
-    public static func read(_ path: String) throws(Error) -> (SegmentBytes, Timestamp) {
+    /// The file's bytes, copied into memory, and its modification time (small files, `.gz`).
+    public static func read(_ path: String) throws(Error) -> ([UInt8], Timestamp) {
         let fd = try openReadOnly(path)
         defer { close(fd) }
         let (buffer, used, st) = try readToEnd(fd, path: path)
-        return (wrap(buffer, count: used), modified(st))
+        defer { buffer.deallocate() }
+        return (Array(UnsafeRawBufferPointer(rebasing: buffer[0..<used])), modified(st))
+    }
+
+    /// The file as a segment backed by the file itself (its bytes as long as it is now, read back
+    /// when shown) and its modification time. The segment keeps the descriptor open, so a rename
+    /// by rotation does not take the bytes away.
+    public static func open(_ path: String) throws(Error) -> (SegmentBytes, Timestamp) {
+        let fd = try openReadOnly(path)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw error(e, path)
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path)
+        }
+        return (SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified(st))
     }
 
     /// Opens a log read-only (no controlling terminal, closed on exec).
     static func openReadOnly(_ path: String) throws(Error) -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         if fd < 0 { throw error(errno, path) }
         return fd
     }

@@ -159,20 +159,22 @@ public enum SourceLoader {
         var point: FollowPoint?
         for path in job.set.paths {
             do {
+                // Plain files stay on disk (read back when shown); a .gz is decompressed into memory.
                 let data: SegmentBytes, modified: Timestamp
                 if settings.follow, path == job.set.base, !path.hasSuffix(".gz") {
-                    let followed = try FileReader.readForFollowing(path)
+                    let followed = try FileReader.openForFollowing(path)
                     (data, modified, point) = (followed.0, followed.1, followed.2)
                 } else {
-                    (data, modified) = try FileReader.read(path)
+                    (data, modified) = try FileReader.open(path)
                 }
-                if Gzip.isGzip(data.bytes) {
+                if data.prefix(3).withUnsafeBytes({ Gzip.isGzip($0) }) {
                     if let p = point, p.path == path {  // a compressed file is not followed
                         close(p.descriptor)
                         point = nil
                     }
                     // A damaged or still-growing .gz keeps what decodes, with a warning.
-                    let (plain, error) = Gzip.decompressPartial(data.bytes)
+                    let compressed = try FileReader.read(path).0
+                    let (plain, error) = compressed.withUnsafeBytes { Gzip.decompressPartial($0) }
                     if let error { problems.append(SourceProblem(source: label, message: "\(path): \(error)")) }
                     segments.append(Segment(path: path, data: SegmentBytes(copying: plain), modified: modified))
                 } else {
@@ -203,6 +205,9 @@ public enum SourceLoader {
             let index = try SourceIndexer.index(
                 name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset,
                 indexing: settings.indexing)
+            if let p = point, let s = segments.lastIndex(where: { $0.path == p.path }) {
+                point?.nextLine = index.newlineCount(inSegment: s) + 1
+            }
             return (index, problems, point)
         } catch {
             problems.append(SourceProblem(source: name, message: "\(error)"))
@@ -230,7 +235,9 @@ public enum SourceLoader {
                     message: "unknown format '\(forced)'; known: \(FormatRegistry.names.joined(separator: ", "))"))
             }
             chosen = .init(format: f, options: options)
-        } else if let (best, _) = FormatDetector.detect(sample.data.bytes, among: FormatRegistry.candidates(for: options)) {
+        } else if let (best, _) = sample.data.prefix(FormatDetector.sampleBytes + (64 << 10)).withUnsafeBytes({
+            FormatDetector.detect($0, among: FormatRegistry.candidates(for: options), isPrefix: $0.count < sample.data.count)
+        }) {
             chosen = best
         } else {
             chosen = .init(format: FormatRegistry.fallback, options: options)

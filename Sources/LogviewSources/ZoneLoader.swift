@@ -16,7 +16,7 @@ public enum ZoneLoader {
         }
         let path = name.hasPrefix("/") ? name : zoneinfo + "/" + name
         guard let (bytes, _) = try? FileReader.read(path) else { throw ZoneRules.Error.unknownZone(name) }
-        return try ZoneRules(tzif: Array(bytes.bytes), name: name)
+        return try ZoneRules(tzif: bytes, name: name)
     }
 
     /// The machine's zone: `TZ` if set (`:Area/City` or a name), else /etc/localtime; UTC if neither reads.
@@ -34,7 +34,7 @@ public enum ZoneLoader {
             if let z = parts.lastIndex(of: "zoneinfo") { name = parts[(z + 1)...].joined(separator: "/") }
         }
         if let (bytes, _) = try? FileReader.read("/etc/localtime"),
-            let z = try? ZoneRules(tzif: Array(bytes.bytes), name: name)
+            let z = try? ZoneRules(tzif: bytes, name: name)
         {
             return z
         }

@@ -6,8 +6,8 @@ public enum EntryText {
     /// level and other prefix the format recognised). Does not copy the bytes.
     public static func firstLine<R>(_ timeline: Timeline, _ ref: EntryRef, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let src = timeline.sources[ref.source]
-        let messageStart = Int(src.entries.messageStarts[ref.entry])
         return src.withBytes(of: ref.entry) { bytes in
+            let messageStart = src.messageStart(of: ref.entry, in: bytes)
             let nl = bytes.firstIndex(of: 0x0A, from: 0) ?? bytes.count
             var end = nl
             if end > 0 && bytes[end - 1] == 0x0D { end -= 1 }

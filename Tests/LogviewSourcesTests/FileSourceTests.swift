@@ -53,7 +53,7 @@ final class TempDir {
         let p = try dir.write("big.log", big)
         let (data, modified) = try FileReader.read(p)
         #expect(data.count == big.utf8.count)
-        #expect(Array(data.bytes.prefix(17)) == Array("0123456789abcdef\n".utf8))
+        #expect(Array(data.prefix(17)) == Array("0123456789abcdef\n".utf8))
         #expect(modified.nanoseconds > 0)
         #expect(throws: FileReader.Error.notFound(dir.path + "/missing.log")) { try FileReader.read(dir.path + "/missing.log") }
         #expect(throws: FileReader.Error.isDirectory(dir.path)) { try FileReader.read(dir.path) }
@@ -96,5 +96,25 @@ final class TempDir {
         #expect(missing.problems.map(\.description) == ["gone: cannot open \(dir.path)/nope.log: no such file (check the path, or that the service logs there)"])
         let noMatch = SourceLoader.load([SourceSpec(path: dir.path + "/*.nothing")], settings: settings)
         #expect(noMatch.problems.map(\.message) == ["no file matches \(dir.path)/*.nothing"])
+    }
+
+    @Test func plainFilesStayOnDiskAndCompressedOnesAreDecompressedIntoMemory() throws {
+        let dir = try TempDir()
+        _ = try dir.write("app.log.1", "line one\nline two\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/bin/gzip") ? "/bin/gzip" : "/usr/bin/gzip")
+        gzip.arguments = [dir.path + "/app.log.1"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        _ = try dir.write("app.log", "line three\n")
+        let loaded = SourceLoader.load([SourceSpec(path: dir.path + "/app.log*")], settings: LoadSettings(defaultZone: .utc))
+        #expect(loaded.problems.isEmpty)
+        let app = try #require(loaded.sources.first)
+        #expect(app.segments.map(\.path) == [dir.path + "/app.log.1.gz", dir.path + "/app.log"])
+        #expect(app.segments.map(\.data.isFileBacked) == [false, true])
+        #expect((0..<app.entries.count).map { i in app.withBytes(of: i) { String(decoding: $0, as: UTF8.self) } }
+            == ["line one\nline two", "line three"])
+        #expect(app.newlineCount(inSegment: 1) == 1)
     }
 }

@@ -23,12 +23,15 @@ public enum FormatDetector {
     public static let fallbackName = "generic"
 
     /// The best candidate for `sample` and how many of the sampled lines it starts entries on.
-    public static func detect(_ sample: UnsafeRawBufferPointer, among candidates: [Candidate]) -> (Candidate, Int)? {
+    /// `isPrefix`: `sample` is the start of a longer file, so a line it cuts is not the file's end.
+    public static func detect(_ sample: UnsafeRawBufferPointer, among candidates: [Candidate], isPrefix: Bool = false)
+        -> (Candidate, Int)?
+    {
         var best: (Candidate, Int)? = nil
         var fallback: (Candidate, Int)? = nil
         for c in candidates {
             guard let parser = try? c.format.makeParser(c.options) else { continue }
-            let starts = countStarts(sample, parser)
+            let starts = countStarts(sample, parser, isPrefix: isPrefix)
             if c.format.name == fallbackName {
                 if starts > (fallback?.1 ?? 0) { fallback = (c, starts) }
             } else if starts > (best?.1 ?? 0) {
@@ -40,13 +43,14 @@ public enum FormatDetector {
         return best
     }
 
-    static func countStarts(_ sample: UnsafeRawBufferPointer, _ parser: any LineParser) -> Int {
+    static func countStarts(_ sample: UnsafeRawBufferPointer, _ parser: any LineParser, isPrefix: Bool = false) -> Int {
         var starts = 0, lines = 0, pos = 0
         let limit = min(sample.count, sampleBytes)
         while pos < limit && lines < sampleLines {
-            let nl = sample.firstIndex(of: 0x0A, from: pos) ?? sample.count
+            let found = sample.firstIndex(of: 0x0A, from: pos)
+            let nl = found ?? sample.count
             // The last line may be cut by the sample boundary: skip it unless it is the file's end.
-            if nl > limit && nl < sample.count { break }
+            if nl > limit && (nl < sample.count || (found == nil && isPrefix)) { break }
             var end = nl
             if end > pos, sample[end - 1] == 0x0D { end -= 1 }
             var skip = pos

@@ -70,10 +70,8 @@ public struct EntryWriter {
         out.append(contentsOf: sourceColumns[ref.source])
         out.append(contentsOf: levelColumns[Int(src.entries.meta[ref.entry] & 0x0F)])
         // The lines, inline rather than through `forEachLine`: a closure would copy the writer.
-        let messageStart = Int(src.entries.messageStarts[ref.entry])
-        let segment = src.segments[Int(src.entries.segments[ref.entry])].data.bytes
-        let offset = Int(src.entries.offsets[ref.entry])
-        let bytes = segment.slice(offset, offset + Int(src.entries.lengths[ref.entry]))
+        let bytes = src.bytes(of: ref.entry, using: SegmentReader.current)
+        let messageStart = src.messageStart(of: ref.entry, in: bytes)
         var start = 0
         var first = true
         while true {
@@ -153,8 +151,8 @@ public struct EntryWriter {
     /// (leading blanks skipped), without line terminators.
     public func forEachLine(_ ref: EntryRef, _ body: (Int, UnsafeRawBufferPointer) -> Void) {
         let src = timeline.sources[ref.source]
-        let messageStart = Int(src.entries.messageStarts[ref.entry])
         src.withBytes(of: ref.entry) { bytes in
+            let messageStart = src.messageStart(of: ref.entry, in: bytes)
             var start = 0, index = 0
             while start <= bytes.count {
                 let nl = bytes.firstIndex(of: 0x0A, from: start) ?? bytes.count

@@ -11,16 +11,43 @@
 /// appended as they are. The rescan is usually one line; a chunk that lies wholly inside one
 /// entry is rescanned whole.
 enum ChunkedScan {
-    /// Scans `segment` into `columns`/`ids` and returns the parser whose state follows its last line.
+    /// Scans `segment` (in memory) into `columns`/`ids` and returns the parser whose state follows
+    /// its last line.
     static func scan(
         _ segment: Segment, number: Int, parser: any LineParser, makeParser: () throws -> any LineParser,
         indexing: IndexingOptions, columns: inout EntryColumns, ids: inout IDTable
     ) throws -> any LineParser {
-        let bytes = segment.data.bytes
+        var progress = SegmentProgress(firstEntry: columns.count)
+        let current = try scanBlock(
+            segment.data.memory!, base: 0, number: number, parser: parser, makeParser: makeParser, indexing: indexing,
+            columns: &columns, ids: &ids, progress: &progress)
+        if progress.leadingOrphan { SourceIndexer.dateOrphan(progress.firstEntry, in: &columns, segment: segment) }
+        return current
+    }
+
+    /// How far the scan of one segment has come, carried from block to block.
+    struct SegmentProgress {
+        /// The segment's first entry in the columns.
+        let firstEntry: Int
+        /// Physical lines scanned so far.
+        var lines = 0
+        /// Whether the segment's first entry is an orphan (dated once the segment is scanned).
+        var leadingOrphan = false
+    }
+
+    /// Scans `bytes` (whole lines, starting at byte `base` of segment `number`) in chunks on
+    /// several threads. A block after the segment's first continues its last entry: its first
+    /// chunk is then stitched like every other, by re-reading its first lines with `parser`.
+    static func scanBlock(
+        _ bytes: UnsafeRawBufferPointer, base: Int, number: Int, parser: any LineParser,
+        makeParser: () throws -> any LineParser, indexing: IndexingOptions, columns: inout EntryColumns,
+        ids: inout IDTable, progress: inout SegmentProgress
+    ) throws -> any LineParser {
+        let continuing = columns.count > progress.firstEntry
         let bounds = chunkBounds(bytes, chunkBytes: indexing.chunkBytes)
         let chunkCount = bounds.count - 1
-        var parsers: [any LineParser] = [parser]
-        for _ in 1..<max(chunkCount, 1) { parsers.append(try makeParser()) }
+        var parsers: [any LineParser] = continuing ? [] : [parser]
+        while parsers.count < max(chunkCount, 1) { parsers.append(try makeParser()) }
 
         let results = UnsafeMutableBufferPointer<Chunk?>.allocate(capacity: chunkCount)
         results.initialize(repeating: nil)
@@ -28,10 +55,11 @@ enum ChunkedScan {
             results.deinitialize()
             results.deallocate()
         }
-        let shared = SharedChunks(results: results, parsers: parsers, bytes: bytes, bounds: bounds, segment: number)
+        let shared = SharedChunks(
+            results: results, parsers: parsers, bytes: bytes, bounds: bounds, segment: number, base: base)
         ParallelWork.run(count: chunkCount, threads: indexing.threads) { k in shared.parse(k) }
 
-        let firstEntry = columns.count
+        let firstEntry = progress.firstEntry
         var total = 0, totalKeys = 0, totalIDs = 0
         for k in 0..<chunkCount {
             total += results[k]?.columns.count ?? 0
@@ -41,13 +69,12 @@ enum ChunkedScan {
         columns.reserveCapacity(columns.count + total, keys: columns.keys.count + totalKeys)
         ids.reserveCapacity(ids.count + totalIDs)
         var current = parser
-        var linesBefore = 0
-        var leadingOrphan = false
+        var linesBefore = progress.lines
         for k in 0..<chunkCount {
             guard let chunk = results[k] else { continue }
-            if k == 0 {
-                leadingOrphan = chunk.scanned.leadingOrphan
-                columns.appendChunk(chunk.columns, from: 0, lineBase: 0, ids: chunk.ids, into: &ids)
+            if k == 0 && !continuing {
+                progress.leadingOrphan = chunk.scanned.leadingOrphan
+                columns.appendChunk(chunk.columns, from: 0, lineBase: linesBefore, ids: chunk.ids, into: &ids)
             } else {
                 // Re-read the chunk's first lines with the parser of everything before it.
                 var pos = bounds[k]
@@ -59,9 +86,9 @@ enum ChunkedScan {
                     let nl = bytes.firstIndex(of: 0x0A, from: pos).map { min($0, end) } ?? end
                     let next = min(nl + 1, end)
                     lineNumber += 1
-                    while cursor < chunk.columns.count, Int(chunk.columns.offsets[cursor]) < pos { cursor += 1 }
+                    while cursor < chunk.columns.count, Int(chunk.columns.offsets[cursor]) - base < pos { cursor += 1 }
                     let startsHere =
-                        cursor < chunk.columns.count && Int(chunk.columns.offsets[cursor]) == pos
+                        cursor < chunk.columns.count && Int(chunk.columns.offsets[cursor]) - base == pos
                         && !(cursor == 0 && chunk.scanned.leadingOrphan)
                     if startsHere, wouldStart(bytes, line: pos, parser: current) {
                         agreed = cursor
@@ -69,7 +96,7 @@ enum ChunkedScan {
                     }
                     _ = SourceIndexer.scanLines(
                         bytes, from: pos, to: next, segment: number, parser: current, columns: &columns, ids: &ids,
-                        firstLine: lineNumber, open: columns.count > firstEntry)
+                        firstLine: lineNumber, open: columns.count > firstEntry, base: base)
                     pos = next
                 }
                 if let agreed {
@@ -82,7 +109,7 @@ enum ChunkedScan {
             linesBefore += chunk.scanned.lines
             results[k] = nil  // its columns are copied: free them now, not with the last chunk
         }
-        if leadingOrphan { SourceIndexer.dateOrphan(firstEntry, in: &columns, segment: segment) }
+        progress.lines = linesBefore
         return current
     }
 
@@ -127,10 +154,12 @@ enum ChunkedScan {
         let bytes: UnsafeRawBufferPointer
         let bounds: [Int]
         let segment: Int
+        let base: Int
 
         init(results: UnsafeMutableBufferPointer<Chunk?>, parsers: [any LineParser], bytes: UnsafeRawBufferPointer,
-            bounds: [Int], segment: Int)
+            bounds: [Int], segment: Int, base: Int)
         {
+            self.base = base
             self.results = results
             self.parsers = parsers
             self.bytes = bytes
@@ -142,7 +171,7 @@ enum ChunkedScan {
             var chunk = Chunk()
             chunk.scanned = SourceIndexer.scanLines(
                 bytes, from: bounds[k], to: bounds[k + 1], segment: segment, parser: parsers[k],
-                columns: &chunk.columns, ids: &chunk.ids, firstLine: 1, open: false)
+                columns: &chunk.columns, ids: &chunk.ids, firstLine: 1, open: false, base: base)
             results[k] = chunk
         }
     }
@@ -150,7 +179,10 @@ enum ChunkedScan {
 
 extension EntryColumns {
     /// Room for `entries` entries and `keys` keys in all.
-    mutating func reserveCapacity(_ entries: Int, keys keyCount: Int) {
+    /// Grows geometrically, so a file read in many blocks does not copy its columns once per block.
+    mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int) {
+        let entries = wanted > timestamps.capacity ? max(wanted, timestamps.capacity * 2) : wanted
+        let keyCount = wantedKeys > keys.capacity ? max(wantedKeys, keys.capacity * 2) : wantedKeys
         timestamps.reserveCapacity(entries)
         segments.reserveCapacity(entries)
         offsets.reserveCapacity(entries)

@@ -13,21 +13,32 @@ public struct IndexingOptions: Sendable, Equatable {
     public var threads: Int
     /// Bytes per chunk of one file; a file smaller than this is one chunk.
     public var chunkBytes: Int
+    /// Bytes a file-backed segment is read in while it is indexed (then dropped); nil: enough for
+    /// two chunks per thread, at least `defaultBlockBytes`.
+    public var blockBytes: Int?
 
     public static let defaultChunkBytes = 4 << 20
+    public static let defaultBlockBytes = 16 << 20
 
-    public init(threads: Int = IndexingOptions.processorCount, chunkBytes: Int = IndexingOptions.defaultChunkBytes) {
+    public init(threads: Int = IndexingOptions.processorCount, chunkBytes: Int = IndexingOptions.defaultChunkBytes,
+        blockBytes: Int? = nil)
+    {
         self.threads = max(1, threads)
         self.chunkBytes = max(1, chunkBytes)
+        self.blockBytes = blockBytes.map { max(1, $0) }
     }
 
-    /// Options from an environment: `LOGVIEW_THREADS` (a positive count) and `LOGVIEW_CHUNK_BYTES`
-    /// (a positive byte count); a missing or invalid value keeps the default.
+    /// Options from an environment: `LOGVIEW_THREADS` (a positive count), `LOGVIEW_CHUNK_BYTES` and
+    /// `LOGVIEW_BLOCK_BYTES` (positive byte counts); a missing or invalid value keeps the default.
     public init(environment: [String: String]) {
         self.init()
         if let t = environment["LOGVIEW_THREADS"].flatMap(Int.init), t > 0 { threads = t }
         if let c = environment["LOGVIEW_CHUNK_BYTES"].flatMap(Int.init), c > 0 { chunkBytes = c }
+        if let b = environment["LOGVIEW_BLOCK_BYTES"].flatMap(Int.init), b > 0 { blockBytes = b }
     }
+
+    /// The read block in effect.
+    var readBytes: Int { blockBytes ?? max(Self.defaultBlockBytes, 2 * threads * chunkBytes) }
 
     /// Processors online now.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

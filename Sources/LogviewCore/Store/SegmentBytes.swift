@@ -1,15 +1,34 @@
-/// The bytes of one physical log file (or a decompressed `.gz`), owned for the life of the index.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The bytes of one physical log file (or a decompressed `.gz`, or records held in memory), for the
+/// life of the index.
 ///
 /// Entries refer to these bytes by offset; text is only made from them for rows shown or printed.
-/// The storage is a stable pointer, so scans hand out `UnsafeRawBufferPointer`s without copying.
+/// A plain file is not copied into the heap: the segment keeps a read-only descriptor and bytes
+/// are read back with `pread` (through a `SegmentReader`) when a row is shown or printed. Data
+/// with no plain file behind it (decompressed `.gz`, journal and remote records, live batches)
+/// is held in memory, at a stable pointer.
 public final class SegmentBytes: @unchecked Sendable {
-    public let bytes: UnsafeRawBufferPointer
-    private let release: @Sendable (UnsafeRawBufferPointer) -> Void
+    private enum Storage {
+        case memory(UnsafeRawBufferPointer, release: @Sendable (UnsafeRawBufferPointer) -> Void)
+        /// A read-only descriptor owned by the segment; the segment's byte 0 is the file's `start`.
+        case file(descriptor: Int32, start: Int64, path: String)
+    }
+
+    private let storage: Storage
+    public let count: Int
+    /// Names the segment in readers' windows: an address can be reused after a segment is freed.
+    let serial = SegmentBytes.serials.wrappingAdd(1, ordering: .relaxed).oldValue
 
     /// Takes ownership of `bytes`; `release` runs once when the segment is freed (free, munmap).
     public init(bytes: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
-        self.bytes = bytes
-        self.release = release
+        storage = .memory(bytes, release: release)
+        count = bytes.count
     }
 
     /// Copies an array (tests, decompressed data).
@@ -22,9 +41,67 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
-    deinit { release(bytes) }
+    /// Bytes `start..<start + count` of the file open on `descriptor`, which the segment now owns
+    /// (closed when the segment is freed). logview only reads it; `path` names it in the
+    /// placeholder shown when the file lost bytes under us.
+    public init(file descriptor: Int32, start: Int64 = 0, count: Int, path: String) {
+        storage = .file(descriptor: descriptor, start: start, path: path)
+        self.count = count
+    }
 
-    public var count: Int { bytes.count }
+    deinit {
+        switch storage {
+        case .memory(let bytes, let release): release(bytes)
+        case .file(let fd, _, _): close(fd)
+        }
+    }
+
+    /// The bytes when they are held in memory; nil for a file-backed segment (read those through
+    /// a `SegmentReader` or `read(into:at:)`).
+    public var memory: UnsafeRawBufferPointer? {
+        if case .memory(let bytes, _) = storage { return bytes }
+        return nil
+    }
+
+    public var isFileBacked: Bool { memory == nil }
+
+    /// Copies bytes from `offset` into `buffer` (up to its size and the segment's end) and returns
+    /// how many were copied: fewer than asked only when the file shrank under us. Wraps `pread`.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let wanted = min(buffer.count, max(0, count - offset))
+        guard wanted > 0, let base = buffer.baseAddress else { return 0 }
+        switch storage {
+        case .memory(let bytes, _):
+            base.copyMemory(from: bytes.baseAddress! + offset, byteCount: wanted)
+            return wanted
+        case .file(let fd, let start, _):
+            var done = 0
+            while done < wanted {
+                let n = pread(fd, base + done, wanted - done, off_t(start + Int64(offset + done)))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            return done
+        }
+    }
+
+    /// The first `n` bytes (or all, if fewer): a format sample, a magic number.
+    public func prefix(_ n: Int) -> [UInt8] {
+        let wanted = min(n, count)
+        return [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
+            initialized = read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+        }
+    }
+
+    /// What `count` bytes of an entry read as when the file no longer has them (truncated or
+    /// replaced in place after it was indexed): one line saying so, instead of a crash. Never
+    /// `count` bytes long, so readers can tell it from the entry (`SourceIndex.messageStart`).
+    func missingBytesText(insteadOf count: Int) -> [UInt8] {
+        guard case .file(_, _, let path) = storage else { return [] }
+        let text = Array("[logview: \(path) changed on disk; this entry's bytes are gone]".utf8)
+        return text.count == count ? text + [0x20] : text
+    }
 }
 
 /// One file of a source: where its bytes came from and the bytes.

@@ -35,14 +35,38 @@ public final class SourceIndex: @unchecked Sendable {
         timeOrder = SourceIndex.stableTimeOrder(entries.timestamps)
     }
 
-    /// The raw bytes of entry `i` (all its physical lines, without the final newline).
+    /// The raw bytes of entry `i` (all its physical lines, without the final newline), read
+    /// through the calling thread's `SegmentReader` when the segment is file-backed.
     public func withBytes<R>(of i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        let seg = segments[Int(entries.segments[i])].data.bytes
-        let start = Int(entries.offsets[i])
-        return body(seg.slice(start, start + Int(entries.lengths[i])))
+        SegmentReader.current.withBytes(
+            segments[Int(entries.segments[i])].data, offset: Int(entries.offsets[i]), count: Int(entries.lengths[i]), body)
+    }
+
+    /// Where the message starts in `bytes`, the bytes read for entry `i`: 0 when they are not the
+    /// entry's (the placeholder of a file that lost them), so the placeholder is shown whole.
+    @inline(__always)
+    public func messageStart(of i: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.count == Int(entries.lengths[i]) ? Int(entries.messageStarts[i]) : 0
+    }
+
+    /// The bytes of entry `i` through `reader`, valid until its next read (hot loops).
+    public func bytes(of i: Int, using reader: SegmentReader) -> UnsafeRawBufferPointer {
+        reader.bytes(segments[Int(entries.segments[i])].data, offset: Int(entries.offsets[i]), count: Int(entries.lengths[i]))
     }
 
     public func path(of i: Int) -> String { segments[Int(entries.segments[i])].path }
+
+    /// Newlines in segment `s`, from the index rather than the bytes: every physical line is in
+    /// one entry, so it is the number of the segment's last line, less one if that line has no
+    /// newline. Where following a file goes on numbering.
+    public func newlineCount(inSegment s: Int) -> Int {
+        guard let i = entries.segments.lastIndex(of: UInt32(truncatingIfNeeded: s)) else { return 0 }
+        let lastLine = Int(entries.lines[i]) + Int(entries.lineCounts[i]) - 1
+        let data = segments[s].data
+        var last: UInt8 = 0x0A
+        _ = withUnsafeMutableBytes(of: &last) { data.read(into: $0, at: data.count - 1) }
+        return last == 0x0A ? lastLine : lastLine - 1
+    }
 
     /// All fields of entry `i` for the detail view.
     public func fields(of i: Int) -> [Field] {

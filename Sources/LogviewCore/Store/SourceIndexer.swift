@@ -25,7 +25,11 @@ public enum SourceIndexer {
         var columns = EntryColumns()
         var ids = IDTable()
         for (s, segment) in segments.enumerated() {
-            if indexing.threads > 1, parser.resynchronizesAtEntryStart, segment.data.count > indexing.chunkBytes {
+            if segment.data.isFileBacked {
+                parser = try scanInBlocks(
+                    segment, number: s, parser: parser, makeParser: { try format.makeParser(options) },
+                    indexing: indexing, columns: &columns, ids: &ids)
+            } else if indexing.threads > 1, parser.resynchronizesAtEntryStart, segment.data.count > indexing.chunkBytes {
                 parser = try ChunkedScan.scan(
                     segment, number: s, parser: parser, makeParser: { try format.makeParser(options) },
                     indexing: indexing, columns: &columns, ids: &ids)
@@ -40,7 +44,7 @@ public enum SourceIndexer {
             name: name, formatName: format.name, segments: segments, entries: columns, ids: ids, parser: parser)
     }
 
-    /// Scans one segment. `firstLine` numbers its first line (segments read live continue their
+    /// Scans one in-memory segment. `firstLine` numbers its first line (segments read live continue their
     /// file's numbering); an orphan at the top is dated like the entry after it, else `segment.modified`.
     /// With `resumeAt > 0` the segment's bytes before `resumeAt` are a copy of the last entry of
     /// `columns` (then a newline): scanning starts at `resumeAt`, and continuation lines at the top
@@ -48,8 +52,8 @@ public enum SourceIndexer {
     static func scan(_ segment: Segment, number: Int, parser: any LineParser, columns: inout EntryColumns,
         ids: inout IDTable, firstLine: Int = 1, resumeAt: Int = 0)
     {
-        let bytes = segment.data.bytes
-        guard bytes.count > resumeAt else { return }
+        // Live batches and resumed entries are in memory; a file is read in blocks by `index`.
+        guard let bytes = segment.data.memory, bytes.count > resumeAt else { return }
         let result = scanLines(
             bytes, from: resumeAt, to: bytes.count, segment: number, parser: parser, columns: &columns, ids: &ids,
             firstLine: firstLine, open: false, resumable: resumeAt > 0 && columns.count > 0)
@@ -73,7 +77,8 @@ public enum SourceIndexer {
     }
 
     /// Scans the lines of `bytes[from..<to]` (`from` at a line start; `to` just after a newline or
-    /// the end), appending entries to `columns`. Offsets are positions in `bytes`; lines are
+    /// the end), appending entries to `columns`. Offsets are positions in `bytes` plus `base` (where
+    /// `bytes` starts in its segment, when a file is read in blocks); lines are
     /// numbered from `firstLine`. `open` says whether `columns` has an entry of this segment that
     /// continuation lines may extend. `resumable`: the last entry of `columns` is copied at the start
     /// of `bytes` and a continuation at `from` extends it (see `scan`). The hot loop: no allocation
@@ -81,12 +86,13 @@ public enum SourceIndexer {
     static func scanLines(
         _ bytes: UnsafeRawBufferPointer, from: Int, to: Int, segment number: Int, parser: any LineParser,
         columns: inout EntryColumns, ids: inout IDTable, firstLine: Int, open startsOpen: Bool,
-        resumable startsResumable: Bool = false
+        resumable startsResumable: Bool = false, base offsetBase: Int = 0
     ) -> LinesScanned {
         guard let base = bytes.baseAddress, to > from else { return LinesScanned() }
         var result = LinesScanned()
         var open = startsOpen
-        var openStart = open ? Int(columns.offsets[columns.count - 1]) : 0
+        // Relative to `bytes`: negative for an entry that began in an earlier block.
+        var openStart = open ? Int(columns.offsets[columns.count - 1]) - offsetBase : 0
         var pos = from
         var resumable = startsResumable
         var lineNumber = firstLine - 1
@@ -120,8 +126,8 @@ public enum SourceIndexer {
                     if result.entries == 0 { result.leadingOrphan = true }
                 }
                 appendEntry(
-                    facts: facts, kind: kind, line: line, columns: &columns, segment: number, pos: pos, skip: skip,
-                    end: end, lineNumber: lineNumber)
+                    facts: facts, kind: kind, line: line, columns: &columns, segment: number, offset: offsetBase + pos,
+                    start: pos, skip: skip, end: end, lineNumber: lineNumber)
                 result.entries += 1
                 open = true
                 openStart = pos
@@ -141,10 +147,10 @@ public enum SourceIndexer {
     @inline(__always)
     static func appendEntry(
         facts: LineFacts, kind: LineKind, line: UnsafeRawBufferPointer, columns: inout EntryColumns, segment: Int,
-        pos: Int, skip: Int, end: Int, lineNumber: Int
+        offset: Int, start pos: Int, skip: Int, end: Int, lineNumber: Int
     ) {
         columns.append(
-            facts: facts, segment: segment, offset: Int64(pos), length: end - pos, line: lineNumber,
+            facts: facts, segment: segment, offset: Int64(offset), length: end - pos, line: lineNumber,
             messageStart: kind == .start ? min(facts.messageStart + (skip - pos), end - pos) : 0)
         if kind == .start, facts.peer != nil || facts.requestLine != nil || facts.duration != nil {
             columns.requests[columns.count - 1] = RequestFacts(

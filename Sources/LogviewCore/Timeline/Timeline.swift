@@ -76,7 +76,7 @@ public final class Timeline: @unchecked Sendable {
                 let p = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
                 if last.count > 0 { p.baseAddress!.copyMemory(from: last.baseAddress!, byteCount: last.count) }
                 p[last.count] = 0x0A
-                (p.baseAddress! + last.count + 1).copyMemory(from: segment.data.bytes.baseAddress!, byteCount: segment.data.count)
+                _ = segment.data.read(into: UnsafeMutableRawBufferPointer(rebasing: p[(last.count + 1)...]), at: 0)
                 let data = SegmentBytes(bytes: UnsafeRawBufferPointer(p)) { b in UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate() }
                 return Segment(path: segment.path, data: data, modified: segment.modified)
             }

@@ -3,13 +3,13 @@ import LogviewCore
 extension ConfigFile {
     /// Reads and validates a config file.
     public static func read(path: String, environment: [String: String]) throws(Error) -> ConfigFile {
-        let data: SegmentBytes
+        let data: [UInt8]
         do {
             (data, _) = try FileReader.read(path)
         } catch {
             throw Error(path: path, line: 0, message: error.description)
         }
-        guard let text = String(validating: data.bytes, as: UTF8.self) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw Error(path: path, line: 0, message: "not UTF-8 text")
         }
         return try parse(text, path: path, environment: environment)

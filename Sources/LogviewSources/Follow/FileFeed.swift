@@ -209,7 +209,8 @@ public final class FileFeed: LiveFeed {
     /// Where to follow a live file that was loaded whole: after its loaded bytes, if it is still
     /// at least that long (else it was truncated or replaced, and is read from the top).
     static func followPoint(after source: SourceIndex, path: String) -> FollowPoint? {
-        guard let segment = source.segments.last(where: { $0.path == path }), !path.hasSuffix(".gz") else { return nil }
+        guard let s = source.segments.lastIndex(where: { $0.path == path }), !path.hasSuffix(".gz") else { return nil }
+        let segment = source.segments[s]
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { return nil }
         var st = stat()
@@ -217,7 +218,7 @@ public final class FileFeed: LiveFeed {
             close(fd)
             return nil
         }
-        let lines = FileReader.countNewlines(segment.data.bytes)
+        let lines = source.newlineCount(inSegment: s)
         return FollowPoint(path: path, descriptor: fd, identity: FileIdentity(st), offset: Int64(segment.data.count),
             nextLine: lines + 1, partial: [])
     }

@@ -30,26 +30,58 @@ public struct FileIdentity: Equatable, Sendable {
 }
 
 extension FileReader {
-    /// Reads a file to follow: its whole lines as a segment, and the follow point after them. The
-    /// descriptor stays open (owned by the returned point) so a rotation right after the read
-    /// cannot lose what the writer adds to the old file.
-    static func readForFollowing(_ path: String) throws(Error) -> (SegmentBytes, Timestamp, FollowPoint) {
+    /// Opens a file to follow: its whole lines as a file-backed segment, and the follow point after
+    /// them. The point's descriptor stays open (the follower owns it) so a rotation right after the
+    /// open cannot lose what the writer adds to the old file; the segment has a descriptor of its
+    /// own. The point's `nextLine` is known once the segment is indexed (`SourceIndex.newlineCount`).
+    static func openForFollowing(_ path: String) throws(Error) -> (SegmentBytes, Timestamp, FollowPoint) {
         let fd = try openReadOnly(path)
-        let buffer: UnsafeMutableRawBufferPointer, used: Int, st: stat
-        do {
-            (buffer, used, st) = try readToEnd(fd, path: path)
-        } catch {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
             close(fd)
-            throw error
+            throw error(e, path)
         }
-        var whole = used
-        while whole > 0, buffer[whole - 1] != 0x0A { whole -= 1 }
-        let partial = Array(UnsafeRawBufferPointer(rebasing: buffer[whole..<used]))
-        let lines = countNewlines(UnsafeRawBufferPointer(rebasing: buffer[0..<whole]))
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path)
+        }
+        let segmentFD = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        if segmentFD < 0 {
+            let e = errno
+            close(fd)
+            throw error(e, path)
+        }
+        let size = Int(st.st_size)
+        let (end, partial) = lastLineEnd(fd, size: size)
         let point = FollowPoint(
-            path: path, descriptor: fd, identity: FileIdentity(st), offset: Int64(used),
-            nextLine: lines + 1, partial: partial)
-        return (wrap(buffer, count: whole), modified(st), point)
+            path: path, descriptor: fd, identity: FileIdentity(st), offset: Int64(size), nextLine: 1, partial: partial)
+        return (SegmentBytes(file: segmentFD, count: end, path: path), modified(st), point)
+    }
+
+    /// The end of the last newline in the file's first `size` bytes and the bytes after it (a line
+    /// still being written), read backwards from `size` in blocks.
+    static func lastLineEnd(_ fd: Int32, size: Int) -> (Int, [UInt8]) {
+        var end = size
+        var partial: [UInt8] = []
+        while end > 0 {
+            let from = max(0, end - (64 << 10))
+            var block = [UInt8](repeating: 0, count: end - from)
+            var got = 0
+            while got < block.count {
+                let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(from + got)) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            block.removeLast(block.count - got)
+            if let nl = block.lastIndex(of: 0x0A) {
+                return (from + nl + 1, Array(block[(nl + 1)...]) + partial)
+            }
+            partial = block + partial
+            end = from
+        }
+        return (0, partial)
     }
 
     /// Newlines in `bytes`, found with memchr.

@@ -1,0 +1,108 @@
+import Foundation
+@testable import LogviewCore
+import TestSupport
+import Testing
+
+/// File-backed segments: indexing a file in blocks gives the index of the whole text in memory,
+/// reading entries back through small windows gives their exact bytes (windows that end inside
+/// multi-line entries included), and a file truncated under us reads as a placeholder, not a trap.
+@Suite struct SegmentReaderTests {
+    /// A temporary file holding `text`, opened read-only as a file-backed segment.
+    final class TempLog {
+        let path: String
+        init(_ text: String) throws {
+            path = NSTemporaryDirectory() + "logview-segment-\(UUID().uuidString).log"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        deinit { unlink(path) }
+
+        func segment() -> Segment {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            var st = stat()
+            fstat(fd, &st)
+            return Segment(path: path, data: SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified: Timestamp(nanoseconds: 0))
+        }
+    }
+
+    static let zoned = FormatOptions(zone: ZoneRules(fixedOffset: 32_400, name: "KST"))
+    static let texts: [(String, String)] = [
+        (ChunkedScanTests.postgres, "postgresql"), (ChunkedScanTests.spring, "spring-boot"), (ChunkedScanTests.python, "python"),
+    ]
+
+    static func index(_ segment: Segment, _ format: String, _ indexing: IndexingOptions) throws -> SourceIndex {
+        try SourceIndexer.index(
+            name: "t", format: FormatRegistry.format(named: format)!, options: zoned, segments: [segment], indexing: indexing)
+    }
+
+    @Test func aFileIndexedInBlocksEqualsTheWholeTextInMemoryAtEveryBlockSize() throws {
+        for (text, format) in Self.texts {
+            let log = try TempLog(text)
+            let expected = ChunkedScanTests.rows(try Self.index(Fixture.segment(text), format, IndexingOptions(threads: 1)))
+            #expect(expected.count >= 2)
+            for block in 1...text.utf8.count {
+                for (threads, chunk) in [(1, 1 << 20), (3, 7), (2, 64)] {
+                    let file = try Self.index(log.segment(), format, IndexingOptions(threads: threads, chunkBytes: chunk, blockBytes: block))
+                    #expect(file.segments[0].data.isFileBacked)
+                    #expect(ChunkedScanTests.rows(file) == expected, "\(format) block \(block) threads \(threads) chunk \(chunk)")
+                }
+            }
+        }
+    }
+
+    @Test func windowsSmallerThanEntriesGiveEveryEntrysExactBytes() throws {
+        let logs = try Self.texts.map { try TempLog($0.0) }
+        let inMemory = try Self.texts.map { try Self.index(Fixture.segment($0.0), $0.1, IndexingOptions(threads: 1)) }
+        let onDisk = try zip(logs, Self.texts).map { try Self.index($0.segment(), $1.1, IndexingOptions(threads: 1)) }
+        func expected(_ s: Int, _ i: Int) -> [UInt8] { inMemory[s].withBytes(of: i) { Array($0) } }
+        // Entries of the three files interleaved, forwards and backwards; one window forces
+        // every switch of file to re-read.
+        var order: [(Int, Int)] = []
+        for i in 0..<8 { for s in onDisk.indices where i < onDisk[s].entries.count { order.append((s, i)) } }
+        order += order.reversed()
+        for (windowBytes, windows) in [(1, 1), (5, 2), (17, 1), (64, 3), (4096, 8)] {
+            let reader = SegmentReader(windowBytes: windowBytes, windows: windows)
+            for (s, i) in order {
+                #expect(Array(onDisk[s].bytes(of: i, using: reader)) == expected(s, i), "window \(windowBytes)×\(windows) source \(s) entry \(i)")
+                let viaBody = reader.withBytes(onDisk[s].segments[0].data, offset: Int(onDisk[s].entries.offsets[i]),
+                    count: Int(onDisk[s].entries.lengths[i])) { Array($0) }
+                #expect(viaBody == expected(s, i))
+            }
+        }
+        // A read nested in another's body gets its own bytes and leaves the outer ones alone.
+        let nested = onDisk[0].withBytes(of: 0) { outer in
+            (onDisk[0].withBytes(of: 1) { Array($0) }, Array(outer))
+        }
+        #expect(nested.0 == expected(0, 1) && nested.1 == expected(0, 0))
+        #expect(onDisk[1].segments[0].data.prefix(10) == Array(ChunkedScanTests.spring.utf8.prefix(10)))
+    }
+
+    @Test func aFileTruncatedUnderUsReadsAsAPlaceholder() throws {
+        let text = "@1 INFO first id=a\n@2 WARN second\n  continued\n@3 INFO third\n"
+        let log = try TempLog(text)
+        let source = try SourceIndexer.index(
+            name: "t", format: KeyValueTestFormat(), options: FormatOptions(), segments: [log.segment()])
+        #expect(source.entries.lineCounts == [1, 2, 1])
+        // The writer rewrites the log in place, shorter: the cut falls inside the second entry.
+        #expect(truncate(log.path, 25) == 0)
+        let gone = "[logview: \(log.path) changed on disk; this entry's bytes are gone]"
+        let reader = SegmentReader(windowBytes: 8)
+        #expect(String(decoding: source.bytes(of: 0, using: reader), as: UTF8.self) == "@1 INFO first id=a")
+        #expect(String(decoding: source.bytes(of: 1, using: reader), as: UTF8.self) == gone)
+        #expect(String(decoding: source.bytes(of: 2, using: reader), as: UTF8.self) == gone)
+        #expect(source.withBytes(of: 2) { String(decoding: $0, as: UTF8.self) } == gone)
+        #expect(source.withBytes(of: 0) { _ in source.withBytes(of: 1) { String(decoding: $0, as: UTF8.self) } } == gone)
+        let timeline = Timeline(sources: [source])
+        var out: [UInt8] = []
+        let writer = EntryWriter(timeline: timeline, style: .text, zone: .utc)
+        for ref in timeline.order { writer.write(ref, to: &out) }
+        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").map { String($0.split(separator: " ", maxSplits: 3).last?.drop { $0 == " " } ?? "") }
+            == ["first id=a", gone, gone])
+    }
+
+    @Test func anEmptyFileIndexesToNothing() throws {
+        let log = try TempLog("")
+        let source = try SourceIndexer.index(name: "t", format: KeyValueTestFormat(), options: FormatOptions(), segments: [log.segment()])
+        #expect(source.entries.count == 0)
+        #expect(source.newlineCount(inSegment: 0) == 0)
+    }
+}
