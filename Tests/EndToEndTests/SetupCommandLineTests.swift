@@ -158,6 +158,28 @@ import Testing
         #expect(plain.stdoutText == "2026-01-30T05:02:03.100Z edge   INFO  INFO request_id=abc123 POST /pay\n")
     }
 
+    /// Lines appended while following are read by the same parser: a pattern's id joins the request live.
+    @Test func followedLinesGetThePatternsIDs() throws {
+        let scratch = try TemporaryDirectory("config-rid-follow")
+        defer { scratch.remove() }
+        try Data("2026-01-30 05:02:03.100 INFO request_id=abc123 POST /pay\n".utf8).write(to: URL(fileURLWithPath: scratch.file("edge.log")))
+        let worker = scratch.file("worker.log")
+        try Data("2026-01-30 05:02:03.200 INFO [job abc123] charging card\n".utf8).write(to: URL(fileURLWithPath: worker))
+        let config = scratch.file("c.toml")
+        try Data(Self.config.replacingOccurrences(of: "LOGS", with: scratch.path).utf8).write(to: URL(fileURLWithPath: config))
+        let run = try FollowRun(["--config", config, "--request-id", "abc123"], in: scratch)
+        try run.waitForMessages("the two entries of the request") { $0.count == 2 }
+        let handle = try #require(FileHandle(forWritingAtPath: worker))
+        handle.seekToEndOfFile()
+        handle.write(Data("2026-01-30 05:02:04.000 INFO [job ffff00] other request\n2026-01-30 05:02:04.100 INFO ref#abc123 refunded\n".utf8))
+        try handle.close()
+        try run.waitForMessages("the appended entry of the request") { $0.count == 3 }
+        #expect(run.stop() == 0)
+        #expect(run.messages() == [
+            "INFO request_id=abc123 POST /pay", "INFO [job abc123] charging card", "INFO ref#abc123 refunded",
+        ])
+    }
+
     @Test func aRemoteSourceWithPatternsStopsBeforeAnythingOpens() throws {
         let scratch = try TemporaryDirectory("config-rid-remote")
         defer { scratch.remove() }

@@ -22,6 +22,10 @@ import Testing
         (#"(?:k|key)=([0-9]+)"#, "key=77", "77"),
         (#"rid=((?:ab)+)"#, "rid=ababx", "abab"),
         (#"rid=(\w+)"#, "no id on this line", nil),
+        (#"rid=(\d+)"#, "rid=x rid= rid=42;", "42"),
+        (#"id=(\w+)\s+ok"#, "id=abc fail id=def  ok", "def"),
+        (#"\[job ([0-9a-f]+)\]"#, "[job zz] [job 0a1b]", "0a1b"),
+        (#"(?i)RID=(\w+)"#, "x rid=lower", "lower"),
     ] as [(String, String, String?)])
     func findsTheFirstGroup(pattern: String, line: String, expected: String?) throws {
         #expect(try id(pattern, line) == expected)

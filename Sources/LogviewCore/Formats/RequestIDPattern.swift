@@ -4,6 +4,9 @@
 /// prefix, group and suffix, each compiled alone. A line is searched once with the whole pattern;
 /// only a hit is cut into parts, by full matches inside that match's bytes: the suffix takes as
 /// little as it can, then the prefix as little as it can, so the group gets the longest span.
+/// A literal prefix (`rid=`, `[job `), the common case, is found with memchr/memcmp and only the
+/// rest is run from there, anchored, so the automaton reads the id and not the line; a literal
+/// suffix (`]`) has one length, so the group's end needs no search either.
 /// The group must sit at the top level, be matched exactly once and not be empty: anything else
 /// has no single id to report and is refused when the config is read.
 public struct RequestIDPattern: Sendable {
@@ -14,6 +17,11 @@ public struct RequestIDPattern: Sendable {
     private let prefix: Pattern?
     private let group: Pattern
     private let suffix: Pattern?
+    /// A prefix that is literal text, and the group and suffix anchored at the group's start.
+    private let literalPrefix: LiteralSearcher?
+    private let afterPrefix: Pattern?
+    /// The length of a suffix that is literal text: the group's end is then known at once.
+    private let suffixLength: Int?
 
     /// Why a pattern cannot name an id; `description` says what to write instead.
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
@@ -40,33 +48,56 @@ public struct RequestIDPattern: Sendable {
         self.source = source
         do { whole = try Pattern(source) } catch let e as PatternError { throw .syntax(e) } catch { throw .noGroup }
         let parts = try Self.split(Array(source.unicodeScalars))
-        func compile(_ body: String) throws(Error) -> Pattern {
-            do { return try Pattern("^(?:" + parts.flags + body + ")$") } catch let e as PatternError {
-                throw .syntax(e)
-            } catch { throw .noGroup }
+        func compileAnchored(_ text: String) throws(Error) -> Pattern {
+            do { return try Pattern(text) } catch let e as PatternError { throw .syntax(e) } catch { throw .noGroup }
         }
+        func compile(_ body: String) throws(Error) -> Pattern { try compileAnchored("^(?:" + parts.flags + body + ")$") }
         throughGroup = try compile(parts.prefix + "(?:" + parts.group + ")")
         prefix = parts.prefix.isEmpty ? nil : try compile(parts.prefix)
         group = try compile(parts.group)
         suffix = parts.suffix.isEmpty ? nil : try compile(parts.suffix)
+        let prefixBytes = parts.prefix.isEmpty ? nil : (try? Pattern(parts.flags + parts.prefix))?.literalBytes
+        literalPrefix = prefixBytes.flatMap { $0.isEmpty ? nil : LiteralSearcher($0) }
+        afterPrefix = literalPrefix == nil ? nil : try compileAnchored("^(?:" + parts.flags + parts.group + ")(?:" + parts.suffix + ")")
+        suffixLength = (try? Pattern(parts.flags + parts.suffix))?.literalBytes?.count
     }
 
     /// The id in `line`: the first group of the leftmost match. No allocation once warm; the cut
     /// costs a few anchored matches over the match's own bytes, never over the rest of the line.
     public func firstID(in line: UnsafeRawBufferPointer) -> ByteRange? {
-        guard let m = whole.firstMatch(in: line) else { return nil }
         func full(_ p: Pattern?, _ from: Int, _ to: Int) -> Bool {
             guard let p else { return from == to }
             return p.matches(UnsafeRawBufferPointer(rebasing: line[from..<to]))
         }
-        var end = m.upperBound
-        while end >= m.lowerBound {
-            if full(suffix, end, m.upperBound) && full(throughGroup, m.lowerBound, end) {
-                for start in m.lowerBound...end where full(prefix, m.lowerBound, start) && full(group, start, end) {
-                    return start < end ? ByteRange(start, end) : nil
-                }
+        /// The group's end in a match of group and suffix over `start..<last`.
+        func groupEnd(_ start: Int, _ last: Int) -> Int? {
+            if let n = suffixLength { return last - n }
+            for end in stride(from: last, through: start, by: -1) where full(suffix, end, last) && full(group, start, end) {
+                return end
             }
-            end -= 1
+            return nil
+        }
+        if let literalPrefix, let afterPrefix {
+            // The leftmost match starts at the first occurrence of the prefix the rest matches after.
+            var from = 0
+            while let p = literalPrefix.firstIndex(in: line, from: from) {
+                let start = p + literalPrefix.needle.count
+                if let rest = afterPrefix.firstMatch(in: UnsafeRawBufferPointer(rebasing: line[start...])) {
+                    guard let end = groupEnd(start, start + rest.upperBound), start < end else { return nil }
+                    return ByteRange(start, end)
+                }
+                from = p + 1
+            }
+            return nil
+        }
+        guard let m = whole.firstMatch(in: line) else { return nil }
+        let (first, last) = (m.lowerBound, m.upperBound)
+        // The suffix as short as it can be (exactly its length when literal), then the prefix.
+        let ends = suffixLength.map { stride(from: last - $0, through: last - $0, by: -1) } ?? stride(from: last, through: first, by: -1)
+        for end in ends where suffixLength != nil || (full(suffix, end, last) && full(throughGroup, first, end)) {
+            for start in first...end where full(prefix, first, start) && full(group, start, end) {
+                return start < end ? ByteRange(start, end) : nil
+            }
         }
         return nil
     }

@@ -22,6 +22,9 @@ public struct Pattern: Sendable {
         requiredLiteral = facts.required.isEmpty ? nil : LiteralSearcher(facts.required)
     }
 
+    /// The bytes every match is, when the pattern is one literal byte string (case-sensitive).
+    var literalBytes: [UInt8]? { exactLiteral?.needle }
+
     /// The leftmost-first match starting at or after `from`, as byte offsets into `bytes`.
     ///
     /// `^`, `$` and `\b` still look at the byte before `from`; `from` is taken to be a character
