@@ -146,10 +146,10 @@ public enum SourceLoader {
     }
 
     /// Loads one rotated set as one source (a file that appeared while following).
-    public static func load(set: RotatedFileSet, name: String?, settings: LoadSettings)
+    public static func load(set: RotatedFileSet, spec: SourceSpec, settings: LoadSettings)
         -> (SourceIndex?, [SourceProblem], FollowPoint?)
     {
-        loadSet(Job(spec: SourceSpec(name: name, path: set.base), set: set), settings: settings)
+        loadSet(Job(spec: spec, set: set), settings: settings)
     }
 
     static func loadSet(_ job: Job, settings: LoadSettings) -> (SourceIndex?, [SourceProblem], FollowPoint?) {

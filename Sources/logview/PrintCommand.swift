@@ -81,7 +81,7 @@ struct PrintCommand {
 
         var specs: [SourceSpec] = []
         var demoFiles: DemoCorpus.Written? = nil
-        var unsupported: [SourceProblem] = []
+        let unsupported: [SourceProblem] = []
         var journalArguments: [String] = []
         var remote: [SourceArgument] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))

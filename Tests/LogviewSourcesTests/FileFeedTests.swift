@@ -112,4 +112,28 @@ import Testing
         #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [3])
         #expect(added.map { text(tl, $0) } == [String(Self.line(3, "three").dropLast())])
     }
+
+    @Test func aNewFileInAGlobSourceKeepsTheSpecsSettings() throws {
+        let dir = try TempDir()
+        _ = try dir.write("a.log", Self.line(1, "one job=aaaa1111"))
+        var spec = SourceSpec(name: "svc", path: dir.path + "/*.log")
+        spec.clockOffset = TimeSpan(nanoseconds: -90_000_000_000)
+        spec.requestIDPatterns = ["job=([0-9a-f]+)"]
+        var settings = LoadSettings(defaultZone: .utc)
+        settings.follow = true
+        let loaded = SourceLoader.load([spec], settings: settings)
+        let tl = Timeline(sources: loaded.sources)
+        let clock = TestClock()
+        let feed = FileFeed(specs: [spec], loaded: loaded, settings: settings, clock: clock.read)
+        #expect(feed.pump(into: tl).isEmpty)
+        _ = try dir.write("b.log", Self.line(5, "five job=bbbb2222"))
+        let added = feed.pump(into: tl)
+        #expect(feed.takeProblems() == [])
+        #expect(tl.sources.map(\.name) == ["svc", "svc"])
+        #expect(added == [EntryRef(source: 1, entry: 0)])
+        // 14:02:05 less the spec's 90 s clock offset, and the id only the spec's pattern finds.
+        #expect(tl.sources[1].entries.timestamps[0] == Timestamp(seconds: 1769781635).nanoseconds)
+        let group = try #require(tl.correlation.group(of: "bbbb2222"))
+        #expect(tl.correlation.entries(ofGroup: group) == [EntryRef(source: 1, entry: 0)])
+    }
 }

@@ -22,7 +22,8 @@ public final class FileFeed: LiveFeed {
 
     /// A directory or glob source: new files there that match become sources of their own.
     struct Growing {
-        var name: String?
+        /// The directory's or glob's spec: a new file there is a source with its settings.
+        var spec: SourceSpec
         /// The glob's pattern, or nil for every file of a directory.
         var pattern: String?
     }
@@ -46,7 +47,7 @@ public final class FileFeed: LiveFeed {
         var followed = Set<String>()
         for (i, point) in loaded.followPoints.enumerated() {
             guard let point else { continue }
-            files.append(FollowedFile(path: point.path, source: i, sourceName: nil, point: point,
+            files.append(FollowedFile(path: point.path, source: i, spec: nil, point: point,
                 partialLineGrace: self.partialLineGrace, now: now))
             followed.insert(point.path)
         }
@@ -55,10 +56,10 @@ public final class FileFeed: LiveFeed {
             let sets: [RotatedFileSet]
             if RotatedFileSet.isGlob(spec.path) {
                 sets = RotatedFileSet.group(RotatedFileSet.expandGlob(spec.path) ?? [])
-                addGrowing(directory: FileFeed.directory(of: spec.path), Growing(name: spec.name, pattern: spec.path))
+                addGrowing(directory: FileFeed.directory(of: spec.path), Growing(spec: spec, pattern: spec.path))
             } else if let list = RotatedFileSet.listDirectory(spec.path) {
                 sets = RotatedFileSet.group(list)
-                addGrowing(directory: spec.path, Growing(name: spec.name, pattern: nil))
+                addGrowing(directory: spec.path, Growing(spec: spec, pattern: nil))
             } else {
                 sets = [RotatedFileSet(base: spec.path, paths: [spec.path])]
             }
@@ -69,7 +70,7 @@ public final class FileFeed: LiveFeed {
                 // Loaded without `LoadSettings.follow` (following switched on later): go on after
                 // the bytes that were read.
                 let point = source.flatMap { FileFeed.followPoint(after: loaded.sources[$0], path: set.base) }
-                files.append(FollowedFile(path: set.base, source: source, sourceName: spec.name, point: point,
+                files.append(FollowedFile(path: set.base, source: source, spec: spec, point: point,
                     partialLineGrace: self.partialLineGrace, now: now))
                 followed.insert(set.base)
             }
@@ -161,12 +162,13 @@ public final class FileFeed: LiveFeed {
         return extended
     }
 
-    /// Loads a file's first lines as a new source (format detected on them) and follows it.
+    /// Loads a file's first lines as a new source (with its spec's settings; a format the spec does
+    /// not fix is detected on them) and follows it.
     private func addSource(for file: FollowedFile, into timeline: Timeline, now: Int64) -> [EntryRef] {
         var s = settings
         s.follow = true
         let (index, loadProblems, point) = SourceLoader.load(
-            set: RotatedFileSet(base: file.path, paths: [file.path]), name: file.sourceName, settings: s)
+            set: RotatedFileSet(base: file.path, paths: [file.path]), spec: file.spec ?? SourceSpec(path: file.path), settings: s)
         problems += loadProblems.map(\.description)
         guard let index, let point else { return [] }
         let number = timeline.addSource(index)
@@ -182,7 +184,7 @@ public final class FileFeed: LiveFeed {
             for g in growing {
                 let candidates = g.pattern.map { p in list.filter { fnmatch(p, $0, FNM_PATHNAME) == 0 } } ?? list
                 for set in RotatedFileSet.group(candidates) where !known.contains(set.base) && !set.base.hasSuffix(".gz") {
-                    let file = FollowedFile(path: set.base, source: nil, sourceName: g.name, point: nil,
+                    let file = FollowedFile(path: set.base, source: nil, spec: g.spec, point: nil,
                         partialLineGrace: partialLineGrace, now: now)
                     files.append(file)
                     known.insert(set.base)

@@ -44,8 +44,9 @@ final class FollowedFile {
     let path: String
     /// The timeline source these lines belong to; nil until the file first has lines.
     var source: Int?
-    /// `NAME=` of the spec that named this file, for a source added later.
-    let sourceName: String?
+    /// The spec that named this file (its name, format, zone, clock offset, request-id patterns),
+    /// for a source added later; nil for a file that was loaded as a source already.
+    let spec: SourceSpec?
     private(set) var current: OpenFile?
     private(set) var retiring: [OpenFile] = []
     private var missingSince: Int64?
@@ -59,10 +60,10 @@ final class FollowedFile {
     private(set) var hasMore = false
     let partialLineGrace: Int64
 
-    init(path: String, source: Int?, sourceName: String?, point: FollowPoint?, partialLineGrace: Int64, now: Int64) {
+    init(path: String, source: Int?, spec: SourceSpec?, point: FollowPoint?, partialLineGrace: Int64, now: Int64) {
         self.path = path
         self.source = source
-        self.sourceName = sourceName
+        self.spec = spec
         self.partialLineGrace = partialLineGrace
         if let p = point {
             current = OpenFile(
