@@ -109,7 +109,8 @@ public struct Viewer {
                     feedSlots.append((f, fds.count))
                     fds.append(pollfd(fd: d, events: Int16(POLLIN), revents: 0))
                 }
-                if let ms = feed.deadline { timeout = timeout < 0 ? Int32(ms) : min(timeout, Int32(ms)) }
+                // An overdue deadline is negative: poll must then return at once, not wait forever.
+                if let ms = feed.deadline.map({ Int32(max($0, 0)) }) { timeout = timeout < 0 ? ms : min(timeout, ms) }
             }
             // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
             if let slot = loaderSlot, fds[slot].fd < 0 { timeout = timeout < 0 ? 100 : min(timeout, 100) }

@@ -57,7 +57,10 @@ import Testing
         #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [3, 4])
         // Only the filesystem check, skipped within a second of the last, is still due.
         #expect(feed.deadline == 1_000)
-        clock.now += 1_000
+        // Overdue is 0, never negative (a negative poll timeout would wait forever).
+        clock.now += 1_005
+        #expect(feed.deadline == 0)
+        clock.now -= 5
         #expect(feed.pump(into: tl).isEmpty)
         #expect(feed.deadline == nil)
         #expect(feed.takeProblems() == [])

@@ -154,7 +154,7 @@ final class FollowedFile {
     /// Milliseconds until this file needs a pump without any event (grace, warning, closing).
     func deadline(now: Int64) -> Int64? {
         var d: Int64?
-        func consider(_ t: Int64) { d = min(d ?? t, max(0, t)) }
+        func consider(_ t: Int64) { d = min(d ?? Int64.max, max(0, t)) }
         if hasMore { consider(0) }
         if spaceCheckDue, let last = lastSpaceCheck { consider(last + 1_000 - now) }
         if let since = current?.partialSince { consider(since + partialLineGrace - now) }
