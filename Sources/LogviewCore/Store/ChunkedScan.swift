@@ -179,10 +179,11 @@ enum ChunkedScan {
 
 extension EntryColumns {
     /// Room for `entries` entries and `keys` keys in all.
-    /// Grows geometrically, so a file read in many blocks does not copy its columns once per block.
-    mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int) {
-        let entries = wanted > timestamps.capacity ? max(wanted, timestamps.capacity * 2) : wanted
-        let keyCount = wantedKeys > keys.capacity ? max(wantedKeys, keys.capacity * 2) : wantedKeys
+    /// Grows geometrically unless `exactly`, so a file read in many blocks does not copy its
+    /// columns once per block.
+    mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int, exactly: Bool = false) {
+        let entries = wanted > timestamps.capacity && !exactly ? max(wanted, timestamps.capacity * 2) : wanted
+        let keyCount = wantedKeys > keys.capacity && !exactly ? max(wantedKeys, keys.capacity * 2) : wantedKeys
         timestamps.reserveCapacity(entries)
         segments.reserveCapacity(entries)
         offsets.reserveCapacity(entries)
@@ -223,7 +224,7 @@ extension EntryColumns {
             keys.append(map[local])
         }
         keyStarts.append(contentsOf: other.keyStarts[(first + 1)...].lazy.map { $0 &+ keyShift })
-        if !other.requests.isEmpty { requests.reserveCapacity(requests.count + other.requests.count) }
+        if !other.requests.isEmpty { requests.reserveCapacity(max(requests.count + other.requests.count, requests.count * 2)) }
         for (i, r) in other.requests where i >= first { requests[base + i - first] = r }
     }
 }
