@@ -86,6 +86,33 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
+    /// The bytes from `offset` to the end as a segment of their own, sharing nothing that frees:
+    /// a file-backed one gets its own descriptor (nil if none can be had), a memory one a copy.
+    public func suffix(from offset: Int) -> SegmentBytes? {
+        let offset = min(max(0, offset), count)
+        switch storage {
+        case .memory(let bytes, _):
+            return SegmentBytes(copying: Array(bytes[offset...]))
+        case .file(let fd, let start, let path):
+            let own = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+            guard own >= 0 else { return nil }
+            return SegmentBytes(file: own, start: start + Int64(offset), count: count - offset, path: path)
+        }
+    }
+
+    /// The position of the first newline at or after `offset`, read in small blocks; nil if none.
+    public func firstNewline(from offset: Int) -> Int? {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        var at = offset
+        while at < count {
+            let got = buffer.withUnsafeMutableBytes { read(into: $0, at: at) }
+            if got == 0 { return nil }
+            if let nl = buffer[0..<got].firstIndex(of: 0x0A) { return at + nl }
+            at += got
+        }
+        return nil
+    }
+
     /// The first `n` bytes (or all, if fewer): a format sample, a magic number.
     public func prefix(_ n: Int) -> [UInt8] {
         let wanted = min(n, count)
