@@ -7,11 +7,14 @@ import Darwin
 /// Interns correlation id byte strings into dense integer keys.
 ///
 /// Open addressing over an arena of bytes: interning a known id does not allocate, and a new id
-/// costs an append to the arena. Keys are assigned 0, 1, 2... in first-seen order.
+/// costs an append to the arena. Keys are assigned 0, 1, 2... in first-seen order. An id of
+/// lowercase hex digits (most request and trace ids) is kept as its nibbles, half its length.
 public struct IDTable: Sendable {
     private var arena: [UInt8] = []
     private var starts: [UInt32] = [0]
     private var kinds: [IDKind] = []
+    /// Per id: whether the arena holds it as nibbles (two hex digits a byte).
+    private var packed: [Bool] = []
     /// Per slot: the id's 32-bit hash in the high half, key + 1 in the low half; 0 = empty.
     /// Keeping the hash beside the key lets a probe skip other ids without touching the arena,
     /// and lets `grow` place keys without hashing their bytes again.
@@ -49,9 +52,17 @@ public struct IDTable: Sendable {
         }
         if let found { return found }
         let key = UInt32(kinds.count)
-        arena.append(contentsOf: bytes)
+        let hex = IDTable.isPackable(bytes)
+        if hex {
+            for j in stride(from: 0, to: bytes.count, by: 2) {
+                arena.append(IDTable.nibble(bytes[j]) << 4 | IDTable.nibble(bytes[j + 1]))
+            }
+        } else {
+            arena.append(contentsOf: bytes)
+        }
         starts.append(UInt32(arena.count))
         kinds.append(kind)
+        packed.append(hex)
         slots[i] = tag | UInt64(key + 1)
         if kinds.count * 2 > slots.count { resize(to: slots.count * 2) }
         return key
@@ -77,21 +88,54 @@ public struct IDTable: Sendable {
     }
 
     public func text(of key: UInt32) -> String {
-        String(decoding: arena[Int(starts[Int(key)])..<Int(starts[Int(key) + 1])], as: UTF8.self)
+        withBytes(of: key) { String(decoding: $0, as: UTF8.self) }
     }
 
     public func kind(of key: UInt32) -> IDKind { kinds[Int(key)] }
 
-    /// Calls `body` with the bytes of a key's id, without copying them.
+    /// Calls `body` with the bytes of a key's id (spelled out again in a stack buffer when kept as
+    /// nibbles).
     public func withBytes<R>(of key: UInt32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        arena.withUnsafeBytes { a in body(UnsafeRawBufferPointer(rebasing: a[Int(starts[Int(key)])..<Int(starts[Int(key) + 1])])) }
+        let s = Int(starts[Int(key)]), e = Int(starts[Int(key) + 1])
+        guard packed[Int(key)] else {
+            return arena.withUnsafeBytes { a in body(UnsafeRawBufferPointer(rebasing: a[s..<e])) }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: 2 * (e - s), alignment: 1) { text in
+            for k in s..<e {
+                text[2 * (k - s)] = IDTable.hexDigits[Int(arena[k] >> 4)]
+                text[2 * (k - s) + 1] = IDTable.hexDigits[Int(arena[k] & 0x0F)]
+            }
+            return body(UnsafeRawBufferPointer(text))
+        }
     }
 
     private func equals(_ key: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let s = Int(starts[key]), e = Int(starts[key + 1])
+        if packed[key] {
+            guard 2 * (e - s) == bytes.count else { return false }
+            for k in s..<e {
+                let b = arena[k]
+                if bytes[2 * (k - s)] != IDTable.hexDigits[Int(b >> 4)] || bytes[2 * (k - s) + 1] != IDTable.hexDigits[Int(b & 0x0F)] {
+                    return false
+                }
+            }
+            return true
+        }
         guard e - s == bytes.count else { return false }
         return arena.withUnsafeBytes { a in memcmpEqual(a.baseAddress! + s, bytes.baseAddress, bytes.count) }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Whether an id is an even number of lowercase hex digits (so its nibbles spell it exactly).
+    static func isPackable(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 2, bytes.count % 2 == 0 else { return false }
+        for b in bytes where !((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)) { return false }
+        return true
+    }
+
+    @inline(__always)
+    static func nibble(_ digit: UInt8) -> UInt8 { digit <= 0x39 ? digit &- 0x30 : digit &- 0x61 &+ 10 }
 
     private mutating func resize(to size: Int) {
         var bigger = [UInt64](repeating: 0, count: size)
