@@ -217,14 +217,13 @@ extension EntryColumns {
         let keyBase = Int(other.keyStarts[first])
         let keyShift = UInt32(keys.count) &- UInt32(keyBase)
         for k in keyBase..<Int(other.keyStarts[other.count]) {
-            let local = Int(other.keys[k])
-            if map[local] == .max {
-                map[local] = otherIDs.withBytes(of: other.keys[k]) { ids.intern($0, kind: otherIDs.kind(of: other.keys[k])) }
-            }
+            let key = other.keys[k]
+            let local = Int(key)
+            if map[local] == .max { map[local] = ids.intern(key, of: otherIDs) }
             keys.append(map[local])
         }
         keyStarts.append(contentsOf: other.keyStarts[(first + 1)...].lazy.map { $0 &+ keyShift })
-        if !other.requests.isEmpty { requests.reserveCapacity(max(requests.count + other.requests.count, requests.count * 2)) }
+        requests.reserveCapacity(adding: other.requests.count)
         for (i, r) in other.requests where i >= first { requests[base + i - first] = r }
     }
 }

@@ -56,10 +56,15 @@ public struct RequestColumn: Sendable, Sequence {
         return lo
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
-        entries.reserveCapacity(n)
-        hashes.reserveCapacity(n)
-        durations.reserveCapacity(n)
+    /// Room for `n` more facts, growing geometrically (one reserve per chunk must not copy the
+    /// column once per chunk).
+    public mutating func reserveCapacity(adding n: Int) {
+        let wanted = entries.count + n
+        guard n > 0, wanted > entries.capacity else { return }
+        let size = Swift.max(wanted, entries.capacity * 2)
+        entries.reserveCapacity(size)
+        hashes.reserveCapacity(size)
+        durations.reserveCapacity(size)
     }
 
     /// (entry, facts) in entry order.
