@@ -49,6 +49,9 @@ public struct LoadSettings: Sendable {
     public var follow = false
     /// Threads and chunk size for indexing (the executable reads them from the environment).
     public var indexing = IndexingOptions()
+    /// Print mode with a time window: of each plain file written in time order, only the part that
+    /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
+    public var timeWindow: ClosedRange<Int64>? = nil
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -199,6 +202,9 @@ public enum SourceLoader {
             return (nil, problems, nil)
         }
         let (o, name) = (chosen.options, chosen.name)
+        if let window = settings.timeWindow {
+            segments = segments.map { part(of: $0, in: window, format: chosen.format, options: o, clockOffset: job.spec.clockOffset) }
+        }
         do {
             let index = try SourceIndexer.index(
                 name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset,
@@ -243,6 +249,23 @@ public enum SourceLoader {
         var o = chosen.options
         if job.name == nil, let z = settings.zones[defaultName(job.set.base, chosen.format)] { o.zone = z }
         return .success((chosen.format, o, job.name ?? defaultName(job.set.base, chosen.format)))
+    }
+
+    /// The part of a file-backed segment that holds `window`, numbered from its first line; the
+    /// whole segment when the format does not resynchronise at entry starts, the file is not in
+    /// time order, or the part cannot be had.
+    static func part(of segment: Segment, in window: ClosedRange<Int64>, format: any LogFormat, options: FormatOptions,
+        clockOffset: TimeSpan) -> Segment
+    {
+        guard segment.data.isFileBacked, let parser = try? format.makeParser(options), parser.resynchronizesAtEntryStart,
+            let range = SegmentTimeSearch(data: segment.data, clockOffset: clockOffset.nanoseconds, makeParser: {
+                try format.makeParser(options)
+            }).range(earliest: window.lowerBound, latest: window.upperBound),
+            range != 0..<segment.data.count, let data = segment.data.slice(range)
+        else { return segment }
+        var part = Segment(path: segment.path, data: data, modified: segment.modified)
+        part.firstLine = segment.data.newlines(before: range.lowerBound) + 1
+        return part
     }
 
     /// `nginx` and `postgresql` for their formats (a person knows them by the server); otherwise the

@@ -10,7 +10,7 @@ extension SourceIndexer {
         let data = segment.data
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(indexing.readBytes, data.count)), alignment: 16)
         defer { buffer.deallocate() }
-        var progress = ChunkedScan.SegmentProgress(firstEntry: columns.count)
+        var progress = ChunkedScan.SegmentProgress(firstEntry: columns.count, lines: segment.firstLine - 1)
         var current = parser
         let chunked = indexing.threads > 1 && parser.resynchronizesAtEntryStart
         var base = 0  // the segment offset of buffer[0]
