@@ -52,6 +52,9 @@ public struct LoadSettings: Sendable {
     /// Print mode with a time window: of each plain file written in time order, only the part that
     /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
     public var timeWindow: ClosedRange<Int64>? = nil
+    /// Print mode with `--request-id` and only file sources: the files are scanned for these ids
+    /// first and only the time around their lines is read (`requestWindow`).
+    public var requestIDPrescan: [String] = []
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -91,6 +94,11 @@ public enum SourceLoader {
         let found = Self.jobs(for: specs)
         let jobs = found.0
         var problems = found.1
+        var targeted = settings
+        if !settings.requestIDPrescan.isEmpty, settings.timeWindow == nil {
+            targeted.timeWindow = requestWindow(jobs, ids: settings.requestIDPrescan, settings: settings)
+        }
+        let settings = targeted
         let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem], FollowPoint?)>.allocate(capacity: jobs.count)
         outcomes.initialize(repeating: (nil, [], nil))
         defer {

@@ -27,6 +27,11 @@ struct PrintCommand {
         }
         var plan = try planSources()
         plan.settings.timeWindow = targetedWindow(plan.query)
+        if environment["LOGVIEW_TARGETED"] != "0", !options.follow.follow, plan.journalSpecs.isEmpty, plan.remote.isEmpty,
+            plan.remoteLoading?.lokiTargets?.isEmpty ?? true
+        {
+            plan.settings.requestIDPrescan = plan.query.requestIDs
+        }
         let load = plan.load()
         let timeline = load.timeline
         let selected = timeline.select(load.query)

@@ -11,7 +11,7 @@ public struct SegmentTimeSearch {
     /// Added to every time read (the source's clock correction).
     let clockOffset: Int64
     /// Bytes read per probe; a probe that finds no entry start in them finds nothing.
-    let probeBytes: Int
+    public let probeBytes: Int
 
     public init(data: SegmentBytes, clockOffset: Int64 = 0, probeBytes: Int = 64 << 10,
         makeParser: @escaping () throws -> any LineParser)
@@ -52,7 +52,7 @@ public struct SegmentTimeSearch {
 
     /// The first line at or after `offset` (the line start after it, unless `offset` is one) that
     /// a fresh parser reads as an entry start, with its time.
-    func entryStart(atOrAfter offset: Int) -> (offset: Int, time: Int64)? {
+    public func entryStart(atOrAfter offset: Int) -> (offset: Int, time: Int64)? {
         guard offset < data.count, let parser = try? makeParser() else { return nil }
         let from = max(0, offset - 1)  // the byte before says whether `offset` starts a line
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: probeBytes, alignment: 16)
