@@ -39,7 +39,8 @@ extension SourceLoader {
         var name: String
         var path: String
         var modified: Timestamp
-        var bytes: [UInt8]
+        /// The tail's bytes, read from the file when indexed or shown (not copied).
+        var data: SegmentBytes
         var index: SourceIndex
         /// Whether the tail is the whole file.
         var whole: Bool
@@ -60,7 +61,8 @@ extension SourceLoader {
             guard first < e.count else { return nil }
             if first == 0 { return index }
             let start = Int(e.offsets[first])
-            let segment = Segment(path: path, data: SegmentBytes(copying: Array(bytes[start...])), modified: modified)
+            guard let rest = data.suffix(from: start) else { return nil }
+            let segment = Segment(path: path, data: rest, modified: modified)
             return try? SourceIndexer.index(
                 name: name, format: format, options: options, segments: [segment], clockOffset: job.spec.clockOffset,
                 indexing: IndexingOptions(threads: 1))
@@ -69,38 +71,23 @@ extension SourceLoader {
 
     static func readTail(of job: Job, bytes wanted: Int, settings: LoadSettings) -> Tail? {
         let path = job.set.base
-        guard !path.hasSuffix(".gz") else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
-        let size = Int(st.st_size)
-        let from = max(size - wanted, 0)
-        var bytes = [UInt8](repeating: 0, count: size - from)
-        var got = 0
-        while got < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(from + got)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            got += n
-        }
-        bytes.removeLast(bytes.count - got)
-        if from == 0 && bytes.withUnsafeBytes({ Gzip.isGzip($0) }) { return nil }
+        guard !path.hasSuffix(".gz"), let (file, modified) = try? FileReader.open(path), file.count > 0 else { return nil }
+        let from = max(file.count - wanted, 0)
+        if from == 0 && file.prefix(3).withUnsafeBytes({ Gzip.isGzip($0) }) { return nil }
+        var start = from
         if from > 0 {
             // Start at a line start: the bytes before the first newline are part of an older line.
-            guard let nl = bytes.firstIndex(of: 0x0A) else { return nil }
-            bytes.removeFirst(nl + 1)
+            guard let nl = file.firstNewline(from: from) else { return nil }
+            start = nl + 1
         }
-        guard !bytes.isEmpty else { return nil }
-        let modified = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
-        let segment = Segment(path: path, data: SegmentBytes(copying: bytes), modified: modified)
+        guard start < file.count, let data = file.suffix(from: start) else { return nil }
+        let segment = Segment(path: path, data: data, modified: modified)
         guard case .success(let chosen) = chooseFormat(job, sample: segment, settings: settings),
             let index = try? SourceIndexer.index(
                 name: chosen.name, format: chosen.format, options: chosen.options, segments: [segment],
                 clockOffset: job.spec.clockOffset, indexing: IndexingOptions(threads: 1))
         else { return nil }
         return Tail(job: job, format: chosen.format, options: chosen.options, name: chosen.name, path: path,
-            modified: modified, bytes: bytes, index: index, whole: from == 0)
+            modified: modified, data: data, index: index, whole: from == 0)
     }
 }

@@ -51,6 +51,12 @@ public struct LoadSettings: Sendable {
     public var follow = false
     /// Threads and chunk size for indexing (the executable reads them from the environment).
     public var indexing = IndexingOptions()
+    /// Print mode with a time window: of each plain file written in time order, only the part that
+    /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
+    public var timeWindow: ClosedRange<Int64>? = nil
+    /// Print mode with `--request-id` and only file sources: the files are scanned for these ids
+    /// first and only the time around their lines is read (`requestWindow`).
+    public var requestIDPrescan: [String] = []
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
 }
@@ -90,6 +96,11 @@ public enum SourceLoader {
         let found = Self.jobs(for: specs)
         let jobs = found.0
         var problems = found.1
+        var targeted = settings
+        if !settings.requestIDPrescan.isEmpty, settings.timeWindow == nil {
+            targeted.timeWindow = requestWindow(jobs, ids: settings.requestIDPrescan, settings: settings)
+        }
+        let settings = targeted
         let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem], FollowPoint?)>.allocate(capacity: jobs.count)
         outcomes.initialize(repeating: (nil, [], nil))
         defer {
@@ -201,6 +212,9 @@ public enum SourceLoader {
             return (nil, problems, nil)
         }
         let (o, name) = (chosen.options, chosen.name)
+        if let window = settings.timeWindow {
+            segments = segments.map { part(of: $0, in: window, format: chosen.format, options: o, clockOffset: job.spec.clockOffset) }
+        }
         do {
             let index = try SourceIndexer.index(
                 name: name, format: chosen.format, options: o, segments: segments, clockOffset: job.spec.clockOffset,
@@ -257,6 +271,23 @@ public enum SourceLoader {
             format = RequestIDPatternFormat(format, patterns: patterns)
         }
         return .success((format, o, job.name ?? defaultName(job.set.base, chosen.format)))
+    }
+
+    /// The part of a file-backed segment that holds `window`, numbered from its first line; the
+    /// whole segment when the format does not resynchronise at entry starts, the file is not in
+    /// time order, or the part cannot be had.
+    static func part(of segment: Segment, in window: ClosedRange<Int64>, format: any LogFormat, options: FormatOptions,
+        clockOffset: TimeSpan) -> Segment
+    {
+        guard segment.data.isFileBacked, let parser = try? format.makeParser(options), parser.resynchronizesAtEntryStart,
+            let range = SegmentTimeSearch(data: segment.data, clockOffset: clockOffset.nanoseconds, makeParser: {
+                try format.makeParser(options)
+            }).range(earliest: window.lowerBound, latest: window.upperBound),
+            range != 0..<segment.data.count, let data = segment.data.slice(range)
+        else { return segment }
+        var part = Segment(path: segment.path, data: data, modified: segment.modified)
+        part.firstLine = segment.data.newlines(before: range.lowerBound) + 1
+        return part
     }
 
     /// `nginx` and `postgresql` for their formats (a person knows them by the server); otherwise the

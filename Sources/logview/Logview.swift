@@ -103,6 +103,7 @@ struct Logview: ParsableCommand {
             return
         }
         let env = Environment.current
+        DescriptorLimit.raise()
         let status = ViewerCommand.wanted(self)
             ? try ViewerCommand(options: self, viewer: viewer, environment: env).run()
             : try PrintCommand(options: self, environment: env).run()

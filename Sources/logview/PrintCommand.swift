@@ -26,7 +26,14 @@ struct PrintCommand {
             Swift.print(setup.sourcesReport(), terminator: "")
             return 0
         }
-        let load = try loadSources()
+        var plan = try planSources()
+        plan.settings.timeWindow = targetedWindow(plan.query)
+        if environment["LOGVIEW_TARGETED"] != "0", !options.follow.follow, plan.journalSpecs.isEmpty, plan.remote.isEmpty,
+            plan.remoteLoading?.lokiTargets?.isEmpty ?? true
+        {
+            plan.settings.requestIDPrescan = plan.query.requestIDs
+        }
+        let load = plan.load()
         let timeline = load.timeline
         let selected = timeline.select(load.query)
         var out = StdoutBuffer()
@@ -45,6 +52,19 @@ struct PrintCommand {
             guard printer.run(out: &out, printed: selected) else { return 0 }
         }
         return load.problems.isEmpty ? 0 : 1
+    }
+
+    /// The part of time print mode needs to read, 30 s wider on each side (a line is written a
+    /// little after the time it carries): with `--since`/`--until`, no request id (correlation
+    /// needs every entry) and no following; `LOGVIEW_TARGETED=0` reads everything.
+    func targetedWindow(_ query: Query) -> ClosedRange<Int64>? {
+        guard environment["LOGVIEW_TARGETED"] != "0", !options.follow.follow, query.requestIDs.isEmpty,
+            query.since != nil || query.until != nil
+        else { return nil }
+        let slack: Int64 = 30_000_000_000
+        let earliest = query.since.map { $0.nanoseconds &- slack } ?? .min
+        let latest = query.until.map { $0.nanoseconds &+ slack } ?? .max
+        return earliest <= latest ? earliest...latest : nil
     }
 
     /// Reads the sources named on the command line (else the config's, else discovered ones) into

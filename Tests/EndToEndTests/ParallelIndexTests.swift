@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 // The parallel, chunked indexer against the sequential one, through the real binary on the shared
-// corpus: `LOGVIEW_THREADS=1` (one thread, no chunks) and `LOGVIEW_CHUNK_BYTES=4096` on several
-// threads (hundreds of chunk boundaries, many inside stack traces and PostgreSQL
+// corpus: `LOGVIEW_THREADS=1` (one thread, no chunks) and `LOGVIEW_CHUNK_BYTES=4096` (in 64 KiB read
+// blocks) on several threads (hundreds of chunk boundaries, many inside stack traces and PostgreSQL
 // ERROR/DETAIL/STATEMENT groups) must print byte-identical output, text and JSON.
 
 @Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(3)))
@@ -29,7 +29,8 @@ struct ParallelIndexTests {
         defer { corpus.directory.remove() }
         let scratch = try corpus.directory.directory("runs")
         let sequential = ["LOGVIEW_THREADS": "1"]
-        let chunked = ["LOGVIEW_THREADS": "3", "LOGVIEW_CHUNK_BYTES": "4096"]
+        // Files read in 64 KiB blocks as well: block boundaries inside multi-line entries too.
+        let chunked = ["LOGVIEW_THREADS": "3", "LOGVIEW_CHUNK_BYTES": "4096", "LOGVIEW_BLOCK_BYTES": "65536"]
         for output in [["--output", "json"], ["--output", "text"]] {
             let one = try Self.run(corpus, output, environment: sequential, scratch: scratch)
             let many = try Self.run(corpus, output, environment: chunked, scratch: scratch)

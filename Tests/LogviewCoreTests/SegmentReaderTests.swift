@@ -105,4 +105,44 @@ import Testing
         #expect(source.entries.count == 0)
         #expect(source.newlineCount(inSegment: 0) == 0)
     }
+
+    /// A Spring Boot log of `count` entries a second apart, every 5th with a stack trace.
+    static func springLog(count: Int) -> String {
+        var text = ""
+        for i in 0..<count {
+            text += "2026-01-30T14:\(String(format: "%02d:%02d", i / 60, i % 60)).000+09:00  INFO 50717 --- [api] [exec-1] [requestId=r\(i)] c.e.Orders  : order \(i)\n"
+            if i % 5 == 0 { text += "java.lang.IllegalStateException: retry \(i)\n\tat c.e.Orders.place(Orders.java:\(i))\n" }
+        }
+        return text
+    }
+
+    @Test func aTimeWindowIsFoundByBinarySearchAndItsPartIndexesLikeTheWhole() throws {
+        let text = Self.springLog(count: 400)
+        let log = try TempLog(text)
+        let whole = try Self.index(log.segment(), "spring-boot", IndexingOptions(threads: 1))
+        #expect(whole.entries.count == 400)
+        let format = FormatRegistry.format(named: "spring-boot")!
+        let times = whole.entries.timestamps
+        for (first, last) in [(150, 170), (0, 3), (390, 399), (200, 200)] {
+            let search = SegmentTimeSearch(data: log.segment().data, probeBytes: 300) { try format.makeParser(Self.zoned) }
+            let range = try #require(search.range(earliest: times[first], latest: times[last]))
+            let starts = Set(whole.entries.offsets.map(Int.init) + [text.utf8.count])
+            #expect(starts.contains(range.lowerBound) && starts.contains(range.upperBound), "\(first)...\(last): \(range)")
+            #expect(range.count < text.utf8.count / 4, "\(first)...\(last): \(range) is not a part")
+            var part = Segment(path: log.path, data: log.segment().data.slice(range)!, modified: Timestamp(nanoseconds: 0))
+            part.firstLine = part.data.count == 0 ? 1 : log.segment().data.newlines(before: range.lowerBound) + 1
+            let index = try Self.index(part, "spring-boot", IndexingOptions(threads: 2, chunkBytes: 97, blockBytes: 200))
+            // Every entry of the window, whole, with its line number, and nothing that is not an entry of the file.
+            let rows = { (s: SourceIndex, i: Int) in
+                "\(s.entries.timestamps[i]) \(s.entries.lines[i]) \(s.entries.lineCounts[i]) " + s.withBytes(of: i) { String(decoding: $0, as: UTF8.self) }
+            }
+            let partRows = Set((0..<index.entries.count).map { rows(index, $0) })
+            let wholeRows = (0..<whole.entries.count).map { rows(whole, $0) }
+            #expect(partRows.isSubset(of: Set(wholeRows)))
+            #expect(Set(wholeRows[first...last]).isSubset(of: partRows), "\(first)...\(last)")
+        }
+        // Not in time order: no part.
+        let shuffled = try TempLog(Self.springLog(count: 3).split(separator: "\n").reversed().joined(separator: "\n") + "\n")
+        #expect(SegmentTimeSearch(data: shuffled.segment().data) { try format.makeParser(Self.zoned) }.range(earliest: 0, latest: 1) == nil)
+    }
 }

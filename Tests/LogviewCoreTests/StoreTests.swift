@@ -1,4 +1,4 @@
-import LogviewCore
+@testable import LogviewCore
 import TestSupport
 import Testing
 
@@ -68,6 +68,23 @@ import Testing
 }
 
 @Suite struct IDTableTests {
+    @Test func hexIDsAreKeptAsNibblesAndSpelledOutExactly() {
+        var t = IDTable()
+        // Lowercase hex of even length is packed; upper case, odd length and other bytes are not.
+        let ids = ["8eb9df6be068e984f595c33a24132b5d", "8EB9DF6BE068E984F595C33A24132B5D", "abc", "ab", "0dd8ef3e-45e9",
+            "8eb9df6be068e984f595c33a24132b5", "8eb9df6be068e984f595c33a24132b5d00", "zz", "09af"]
+        let keys = ids.map { id in Array(id.utf8).withUnsafeBytes { t.intern($0, kind: .trace) } }
+        #expect(keys == (0..<UInt32(ids.count)).map { $0 })
+        #expect((0..<UInt32(ids.count)).map { t.text(of: $0) } == ids)
+        #expect(ids.map { t.key(of: $0) } == keys)
+        #expect(t.key(of: "8eb9df6be068e984f595c33a24132b5e") == nil)
+        #expect(t.key(of: "8eb9df6be068e984f595c33a24132b5D") == nil)
+        #expect(t.withBytes(of: 0) { Array($0) } == Array(ids[0].utf8))
+        #expect(IDTable.isPackable(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
+        #expect(ids.map { id in Array(id.utf8).withUnsafeBytes { IDTable.isPackable($0) } }
+            == [true, false, false, true, false, false, true, false, true])
+    }
+
     @Test func internsOnceAndFindsByText() {
         var t = IDTable()
         let words = (0..<5000).map { "id-\($0 * 7919)" }

@@ -179,10 +179,11 @@ enum ChunkedScan {
 
 extension EntryColumns {
     /// Room for `entries` entries and `keys` keys in all.
-    /// Grows geometrically, so a file read in many blocks does not copy its columns once per block.
-    mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int) {
-        let entries = wanted > timestamps.capacity ? max(wanted, timestamps.capacity * 2) : wanted
-        let keyCount = wantedKeys > keys.capacity ? max(wantedKeys, keys.capacity * 2) : wantedKeys
+    /// Grows geometrically unless `exactly`, so a file read in many blocks does not copy its
+    /// columns once per block.
+    mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int, exactly: Bool = false) {
+        let entries = wanted > timestamps.capacity && !exactly ? max(wanted, timestamps.capacity * 2) : wanted
+        let keyCount = wantedKeys > keys.capacity && !exactly ? max(wantedKeys, keys.capacity * 2) : wantedKeys
         timestamps.reserveCapacity(entries)
         segments.reserveCapacity(entries)
         offsets.reserveCapacity(entries)
@@ -216,14 +217,13 @@ extension EntryColumns {
         let keyBase = Int(other.keyStarts[first])
         let keyShift = UInt32(keys.count) &- UInt32(keyBase)
         for k in keyBase..<Int(other.keyStarts[other.count]) {
-            let local = Int(other.keys[k])
-            if map[local] == .max {
-                map[local] = otherIDs.withBytes(of: other.keys[k]) { ids.intern($0, kind: otherIDs.kind(of: other.keys[k])) }
-            }
+            let key = other.keys[k]
+            let local = Int(key)
+            if map[local] == .max { map[local] = ids.intern(key, of: otherIDs) }
             keys.append(map[local])
         }
         keyStarts.append(contentsOf: other.keyStarts[(first + 1)...].lazy.map { $0 &+ keyShift })
-        if !other.requests.isEmpty { requests.reserveCapacity(requests.count + other.requests.count) }
+        requests.reserveCapacity(adding: other.requests.count)
         for (i, r) in other.requests where i >= first { requests[base + i - first] = r }
     }
 }

@@ -21,7 +21,7 @@ public struct EntryColumns: Sendable {
     public internal(set) var keyStarts: [UInt32] = [0]
     public internal(set) var keys: [UInt32] = []
     /// Request facts of the entries that report an HTTP request (nginx access and error lines).
-    public internal(set) var requests: [Int: RequestFacts] = [:]
+    public internal(set) var requests = RequestColumn()
 
     public init() {}
 

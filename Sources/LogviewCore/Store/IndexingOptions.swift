@@ -17,8 +17,10 @@ public struct IndexingOptions: Sendable, Equatable {
     /// two chunks per thread, at least `defaultBlockBytes`.
     public var blockBytes: Int?
 
-    public static let defaultChunkBytes = 4 << 20
-    public static let defaultBlockBytes = 16 << 20
+    public static let defaultChunkBytes = 1 << 20
+    /// Small enough that the sources indexed at once hold little (each holds one block), large
+    /// enough to give every thread a few chunks.
+    public static let defaultBlockBytes = 4 << 20
 
     public init(threads: Int = IndexingOptions.processorCount, chunkBytes: Int = IndexingOptions.defaultChunkBytes,
         blockBytes: Int? = nil)

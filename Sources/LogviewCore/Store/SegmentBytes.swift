@@ -86,6 +86,56 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
+    /// The bytes from `offset` to the end as a segment of their own, sharing nothing that frees:
+    /// a file-backed one gets its own descriptor (nil if none can be had), a memory one a copy.
+    public func suffix(from offset: Int) -> SegmentBytes? { slice(offset..<count) }
+
+    /// Bytes `range` as a segment of their own (see `suffix`).
+    public func slice(_ range: Range<Int>) -> SegmentBytes? {
+        let lower = min(max(0, range.lowerBound), count), upper = min(max(lower, range.upperBound), count)
+        switch storage {
+        case .memory(let bytes, _):
+            return SegmentBytes(copying: Array(bytes[lower..<upper]))
+        case .file(let fd, let start, let path):
+            let own = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+            guard own >= 0 else { return nil }
+            return SegmentBytes(file: own, start: start + Int64(lower), count: upper - lower, path: path)
+        }
+    }
+
+    /// Newlines before `offset`, counted a block at a time with memchr (line numbers of a part).
+    public func newlines(before offset: Int) -> Int {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var n = 0, at = 0
+        while at < min(offset, count) {
+            let got = read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, offset - at)]), at: at)
+            if got == 0 { break }
+            var p = buffer.baseAddress!, left = got
+            while left > 0, let nl = memchr(p, 0x0A, left) {
+                n += 1
+                let step = p.distance(to: nl) + 1
+                p += step
+                left -= step
+            }
+            at += got
+        }
+        return n
+    }
+
+    /// The position of the first newline at or after `offset`, read in small blocks; nil if none.
+    public func firstNewline(from offset: Int) -> Int? {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        var at = offset
+        while at < count {
+            let got = buffer.withUnsafeMutableBytes { read(into: $0, at: at) }
+            if got == 0 { return nil }
+            if let nl = buffer[0..<got].firstIndex(of: 0x0A) { return at + nl }
+            at += got
+        }
+        return nil
+    }
+
     /// The first `n` bytes (or all, if fewer): a format sample, a magic number.
     public func prefix(_ n: Int) -> [UInt8] {
         let wanted = min(n, count)
@@ -111,6 +161,8 @@ public struct Segment: Sendable {
     public var data: SegmentBytes
     /// Last modification time; completes year-less timestamps and dates orphan lines.
     public var modified: Timestamp
+    /// The number of the segment's first line in its file (a part of a file read for a window).
+    public var firstLine = 1
 
     public init(path: String, data: SegmentBytes, modified: Timestamp) {
         self.path = path

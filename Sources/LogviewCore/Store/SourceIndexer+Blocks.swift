@@ -10,7 +10,7 @@ extension SourceIndexer {
         let data = segment.data
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(indexing.readBytes, data.count)), alignment: 16)
         defer { buffer.deallocate() }
-        var progress = ChunkedScan.SegmentProgress(firstEntry: columns.count)
+        var progress = ChunkedScan.SegmentProgress(firstEntry: columns.count, lines: segment.firstLine - 1)
         var current = parser
         let chunked = indexing.threads > 1 && parser.resynchronizesAtEntryStart
         var base = 0  // the segment offset of buffer[0]
@@ -47,6 +47,7 @@ extension SourceIndexer {
                 progress.lines += result.lines
             }
             if atEnd { break }
+            if base == 0 { reserveForRest(of: data.count, after: cut, from: progress.firstEntry, in: &columns) }
             // The bytes after the block's last newline start the next block.
             if cut < filled { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut) }
             base += cut
@@ -54,5 +55,18 @@ extension SourceIndexer {
         }
         if progress.leadingOrphan { dateOrphan(progress.firstEntry, in: &columns, segment: segment) }
         return current
+    }
+
+    /// Sizes the columns once for the whole segment, projected from its first block (2% over),
+    /// so they do not grow by doubling block after block: doubling leaves up to half the
+    /// capacity unused and holds old and new storage at once while it copies.
+    private static func reserveForRest(of total: Int, after read: Int, from firstEntry: Int, in columns: inout EntryColumns) {
+        let entries = columns.count - firstEntry
+        guard entries > 0, read > 0 else { return }
+        let scale = Double(total) / Double(read) * 1.02
+        let firstKey = Int(columns.keyStarts[firstEntry])
+        columns.reserveCapacity(
+            firstEntry + Int(Double(entries) * scale) + 16, keys: firstKey + Int(Double(columns.keys.count - firstKey) * scale) + 16,
+            exactly: true)
     }
 }

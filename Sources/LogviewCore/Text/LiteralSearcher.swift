@@ -7,12 +7,12 @@ import Darwin
 /// Finds a byte string with `memchr` on its rarest byte, then `memcmp` to confirm.
 ///
 /// Does not allocate; linear in practice (each candidate is confirmed by one memcmp).
-struct LiteralSearcher: Sendable {
-    let needle: [UInt8]
+public struct LiteralSearcher: Sendable {
+    public let needle: [UInt8]
     /// The needle byte least likely in log text, the one memchr looks for.
     private let anchorOffset: Int
 
-    init(_ needle: [UInt8]) {
+    public init(_ needle: [UInt8]) {
         self.needle = needle
         var best = 0
         for i in needle.indices where Self.rarity(needle[i]) > Self.rarity(needle[best]) { best = i }
@@ -20,7 +20,7 @@ struct LiteralSearcher: Sendable {
     }
 
     /// The start of the first occurrence at or after `from`.
-    func firstIndex(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+    public func firstIndex(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         let n = needle.count
         guard from >= 0, n <= bytes.count - from, let base = bytes.baseAddress else {
             return n == 0 && from <= bytes.count ? from : nil

@@ -75,11 +75,10 @@ public struct Correlation: Sendable {
             src.localIDs = IDTable()
             return
         }
-        var map = [UInt32](repeating: 0, count: src.localIDs.count)
-        ids.reserveCapacity(ids.count + src.localIDs.count)
-        for k in 0..<src.localIDs.count {
-            map[k] = src.localIDs.withBytes(of: UInt32(k)) { ids.intern($0, kind: src.localIDs.kind(of: UInt32(k))) }
-        }
+        let local = src.localIDs
+        var map = [UInt32](repeating: 0, count: local.count)
+        ids.reserveCapacity(ids.count + local.count)
+        for k in 0..<UInt32(local.count) { map[Int(k)] = ids.intern(k, of: local) }
         src.entries.remapKeys(map)
         src.localIDs = IDTable()
     }
