@@ -38,7 +38,7 @@ test-unit: deps
 # Benchmarks (release build, generated corpus cached in /tmp/logview-bench): `make bench SIZE=1GB`.
 SIZE ?= 1GB
 RUNS ?= 3
-bench:
+bench: deps
 	Benchmarks/run --size $(SIZE) --runs $(RUNS)
 
 clean:

@@ -40,6 +40,19 @@ public enum FileReader {
     /// when shown) and its modification time. The segment keeps the descriptor open, so a rename
     /// by rotation does not take the bytes away.
     public static func open(_ path: String) throws(Error) -> (SegmentBytes, Timestamp) {
+        let (fd, st) = try openWithStatus(path)
+        return (SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified(st))
+    }
+
+    /// Opens a log read-only (no controlling terminal, closed on exec).
+    static func openReadOnly(_ path: String) throws(Error) -> Int32 {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        if fd < 0 { throw error(errno, path) }
+        return fd
+    }
+
+    /// Opens a file that is not a directory, with its `stat`; the caller owns the descriptor.
+    static func openWithStatus(_ path: String) throws(Error) -> (Int32, stat) {
         let fd = try openReadOnly(path)
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -51,14 +64,7 @@ public enum FileReader {
             close(fd)
             throw .isDirectory(path)
         }
-        return (SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified(st))
-    }
-
-    /// Opens a log read-only (no controlling terminal, closed on exec).
-    static func openReadOnly(_ path: String) throws(Error) -> Int32 {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        if fd < 0 { throw error(errno, path) }
-        return fd
+        return (fd, st)
     }
 
     /// Reads `fd` from offset 0 to EOF into a buffer the caller owns (`wrap` it); also returns the

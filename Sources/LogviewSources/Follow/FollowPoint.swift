@@ -35,17 +35,7 @@ extension FileReader {
     /// open cannot lose what the writer adds to the old file; the segment has a descriptor of its
     /// own. The point's `nextLine` is known once the segment is indexed (`SourceIndex.newlineCount`).
     static func openForFollowing(_ path: String) throws(Error) -> (SegmentBytes, Timestamp, FollowPoint) {
-        let fd = try openReadOnly(path)
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let e = errno
-            close(fd)
-            throw error(e, path)
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw .isDirectory(path)
-        }
+        let (fd, st) = try openWithStatus(path)
         let segmentFD = fcntl(fd, F_DUPFD_CLOEXEC, 0)
         if segmentFD < 0 {
             let e = errno
