@@ -141,6 +141,16 @@ import Testing
             #expect(partRows.isSubset(of: Set(wholeRows)))
             #expect(Set(wholeRows[first...last]).isSubset(of: partRows), "\(first)...\(last)")
         }
+        // A clock set back an hour mid-file (first and last entries still in order): no part, as
+        // the entries after the step would hide from a binary search.
+        let lastLine = Self.springLog(count: 1).replacingOccurrences(of: "T14:00", with: "T15:00")
+        let stepped = try TempLog(Self.springLog(count: 200) + Self.springLog(count: 400).replacingOccurrences(of: "T14:", with: "T13:") + lastLine)
+        let steppedSearch = SegmentTimeSearch(data: stepped.segment().data, probeBytes: 300) { try format.makeParser(Self.zoned) }
+        #expect(steppedSearch.range(earliest: times[150], latest: times[170]) == nil)
+        // The same file without the step is searched.
+        let ordered = try TempLog(Self.springLog(count: 400) + lastLine)
+        #expect(SegmentTimeSearch(data: ordered.segment().data, probeBytes: 300) { try format.makeParser(Self.zoned) }
+            .range(earliest: times[150], latest: times[170]) != nil)
         // Not in time order: no part.
         let shuffled = try TempLog(Self.springLog(count: 3).split(separator: "\n").reversed().joined(separator: "\n") + "\n")
         #expect(SegmentTimeSearch(data: shuffled.segment().data) { try format.makeParser(Self.zoned) }.range(earliest: 0, latest: 1) == nil)

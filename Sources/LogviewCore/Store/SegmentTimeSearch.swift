@@ -12,21 +12,31 @@ public struct SegmentTimeSearch {
     let clockOffset: Int64
     /// Bytes read per probe; a probe that finds no entry start in them finds nothing.
     public let probeBytes: Int
+    /// How far back in time an entry may be from one earlier in the file (ns) for the file to
+    /// count as in time order.
+    public let tolerance: Int64
+    /// Evenly spaced probes that check the order before a search trusts it.
+    public let orderSamples: Int
 
     public init(data: SegmentBytes, clockOffset: Int64 = 0, probeBytes: Int = 64 << 10,
-        makeParser: @escaping () throws -> any LineParser)
+        tolerance: Int64 = 30_000_000_000, orderSamples: Int = 64, makeParser: @escaping () throws -> any LineParser)
     {
         self.data = data
         self.clockOffset = clockOffset
         self.probeBytes = probeBytes
+        self.tolerance = tolerance
+        self.orderSamples = orderSamples
         self.makeParser = makeParser
     }
 
     /// The byte range holding every entry with a time in `earliest...latest` (ns, slack already
-    /// applied), from and to entry starts; nil when the file's first entry is later than its last
-    /// (not in time order) or no entry start can be found.
+    /// applied), from and to entry starts; nil when the file is not in time order (by evenly spaced
+    /// probes: a clock set back mid-file would make a binary search miss entries) or no entry
+    /// start can be found.
     public func range(earliest: Int64, latest: Int64) -> Range<Int>? {
-        guard let first = entryStart(atOrAfter: 0), let last = lastEntryStart(), first.time <= last.time else { return nil }
+        guard let first = entryStart(atOrAfter: 0), let last = lastEntryStart(), first.time <= last.time,
+            looksInTimeOrder(from: first.time, to: last.time)
+        else { return nil }
         // Lower end: the last probe whose entry is still before the window.
         var lo = 0, hi = data.count
         if first.time >= earliest {
@@ -48,6 +58,24 @@ public struct SegmentTimeSearch {
         }
         let end = hi2 >= data.count ? data.count : entryStart(atOrAfter: hi2)?.offset ?? data.count
         return start..<max(start, end)
+    }
+
+    /// Whether the entry starts found by `orderSamples` evenly spaced probes, then the last
+    /// entry's time, never go back by more than `tolerance` from the latest time seen before them.
+    /// Probes see a sample, not every entry: a step back between two probes that is undone before
+    /// the next can still pass.
+    func looksInTimeOrder(from firstTime: Int64, to lastTime: Int64) -> Bool {
+        var latest = firstTime
+        let step = max(probeBytes, data.count / max(orderSamples, 1))
+        var at = step
+        while at < data.count {
+            if let e = entryStart(atOrAfter: at) {
+                if e.time < latest &- tolerance { return false }
+                latest = max(latest, e.time)
+            }
+            at += step
+        }
+        return lastTime >= latest &- tolerance
     }
 
     /// The first line at or after `offset` (the line start after it, unless `offset` is one) that
