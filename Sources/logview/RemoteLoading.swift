@@ -75,7 +75,7 @@ struct RemoteLoading {
         }
         for case .gatewayd(let url) in arguments {
             do {
-                let client = try GatewaydClient(url: url, settings: try options.settings(environment))
+                let client = try GatewaydClient(url: url, settings: try options.gatewaydSettings(environment))
                 let records = try client.entries()
                 let assembler = GatewaydSourceAssembler(server: client.server, settings: settings)
                 assembler.add(records, to: timeline)

@@ -69,14 +69,28 @@ struct RemoteOptions: ParsableArguments {
 
     /// Transport and credential settings from the options, the environment and files; a config
     /// `[loki.NAME]` endpoint's tenant and credential files apply to its own requests.
+    ///
+    /// Credentials are bound to a server: a configured endpoint that names its own (`username`,
+    /// `password_file`, `bearer_token_file`) gets only those, and the options' and environment's
+    /// go to it only when it names none and no other server is given (`--loki URL`/`LOKI_ADDR`
+    /// elsewhere), so a token meant for one Loki is never sent to another.
     func settings(_ env: [String: String], for configured: ConfigFile.LokiEndpoint? = nil) throws -> RemoteSettings {
         var s = RemoteSettings()
         s.orgID = configured?.tenant ?? orgID ?? env["LOKI_ORG_ID"]
-        s.username = configured?.username ?? username ?? env["LOKI_USERNAME"]
-        s.password = try Self.secret(file: configured?.passwordFile ?? passwordFile, else: env["LOKI_PASSWORD"], what: "password")
+        var inherits = true
+        if let configured {
+            let own = configured.username != nil || configured.passwordFile != nil || configured.bearerTokenFile != nil
+            let given = [lokiAddress, env["LOKI_ADDR"]].compactMap { $0.flatMap { RemoteEndpoint($0) } }.first  // a URL, not a name
+            let here = RemoteEndpoint(configured.url)
+            inherits = !own && (given == nil || (given?.scheme, given?.host, given?.port) == (here?.scheme, here?.host, here?.port))
+        }
+        s.username = configured?.username ?? (inherits ? username ?? env["LOKI_USERNAME"] : nil)
+        s.password = try Self.secret(
+            file: configured?.passwordFile ?? (inherits ? passwordFile : nil), else: inherits ? env["LOKI_PASSWORD"] : nil,
+            what: "password")
         s.bearerToken = try Self.secret(
-            file: configured?.bearerTokenFile ?? bearerTokenFile ?? env["LOKI_BEARER_TOKEN_FILE"], else: env["LOKI_BEARER_TOKEN"],
-            what: "bearer token")
+            file: configured?.bearerTokenFile ?? (inherits ? bearerTokenFile ?? env["LOKI_BEARER_TOKEN_FILE"] : nil),
+            else: inherits ? env["LOKI_BEARER_TOKEN"] : nil, what: "bearer token")
         s.caCertPath = caCert ?? env["LOKI_CA_CERT_PATH"]
         s.clientCertPath = clientCert ?? env["LOKI_CLIENT_CERT_PATH"]
         s.clientKeyPath = clientKey ?? env["LOKI_CLIENT_KEY_PATH"]
@@ -93,6 +107,17 @@ struct RemoteOptions: ParsableArguments {
         guard (1...LokiWire.maximumLimit).contains(pageSize) else {
             throw ValidationError("--loki-page-size must be between 1 and \(LokiWire.maximumLimit)")
         }
+        return s
+    }
+
+    /// The transport settings for journal-gatewayd: TLS, timeouts and proxy, but none of Loki's
+    /// credentials (they belong to the Loki server).
+    func gatewaydSettings(_ env: [String: String]) throws -> RemoteSettings {
+        var s = try settings(env)
+        s.orgID = nil
+        s.username = nil
+        s.password = nil
+        s.bearerToken = nil
         return s
     }
 

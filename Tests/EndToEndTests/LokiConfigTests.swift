@@ -117,4 +117,26 @@ struct LokiConfigTests {
         #expect(unknown.stderr.contains("--loki backup: neither an http:// or https:// URL nor a [loki.NAME] endpoint (the config file defines old, main)"))
         #expect(loki.requests.count == 3)
     }
+
+    /// Credentials are bound to a server: the environment's token, given for another Loki, is not
+    /// sent to a config endpoint; for the only server given, it is.
+    @Test func environmentCredentialsGoOnlyToTheServerTheyAreFor() throws {
+        let dir = try TemporaryDirectory("loki-config-credentials")
+        defer { dir.remove() }
+        let loki = try RemoteSourcesTests.lokiReplay()
+        defer { loki.stop() }
+        let config = dir.file("one.toml")
+        try Data("[loki.main]\nurl = \"\(loki.url)\"\n".utf8).write(to: URL(fileURLWithPath: config))
+        let window = RemoteSourcesTests.window
+        let elsewhere = try Logview.run(["--config", config, "--loki", "main", "--list-labels"] + window,
+            environment: ["LOKI_ADDR": "https://logs.example.net", "LOKI_BEARER_TOKEN": "t0ken"], scratch: dir.path)
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        #expect(loki.requests.count == 1)
+        #expect(loki.requests.last?.headers["authorization"] == nil)
+        let here = try Logview.run(["--config", config, "--list-labels"] + window,
+            environment: ["LOKI_BEARER_TOKEN": "t0ken"], scratch: dir.path)
+        #expect(here.status == 0, "\(here.stderr)")
+        #expect(loki.requests.count == 2)
+        #expect(loki.requests.last?.headers["authorization"] == "Bearer t0ken")
+    }
 }

@@ -855,13 +855,15 @@ enum Logview {
     }
 
     /// Runs the binary with `arguments` (TZ from `timezone`), failing clearly if it is missing or hangs.
-    static func run(_ arguments: [String], timezone: String = "UTC", scratch: String, timeout: Duration = .seconds(60)) throws -> Run {
+    static func run(_ arguments: [String], timezone: String = "UTC", environment: [String: String] = [:], scratch: String,
+        timeout: Duration = .seconds(60)) throws -> Run
+    {
         let binary = E2EPaths.logviewBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("the logview binary is missing at \(binary): run `swift build` first, or set LOGVIEW_BIN")
         }
         let result = try ChildProcess.run(name: "logview", executable: binary, arguments: arguments,
-                                          environment: childEnvironment(["TZ": timezone]), scratch: scratch, timeout: timeout)
+                                          environment: childEnvironment(environment.merging(["TZ": timezone]) { $1 }), scratch: scratch, timeout: timeout)
         return Run(arguments: arguments, status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -99,6 +99,16 @@ import Testing
             == ["first id=a", gone, gone])
     }
 
+    @Test func columnsAreSizedFromTheFirstBlockOnlyWhenItIsAFairSample() {
+        // A 10 GB file whose first whole line ends at byte 1 (a line longer than a block follows).
+        #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: 1) == nil)
+        #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: (1 << 20) - 1) == nil)
+        #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: 4 << 20) == 10_000_000_000 / Double(4 << 20) * 1.02)
+        // A file smaller than the sample size is its own sample.
+        #expect(SourceIndexer.projectionScale(total: 300, read: 300) == 1.02)
+        #expect(SourceIndexer.projectionScale(total: 300, read: 0) == nil)
+    }
+
     @Test func anEmptyFileIndexesToNothing() throws {
         let log = try TempLog("")
         let source = try SourceIndexer.index(name: "t", format: KeyValueTestFormat(), options: FormatOptions(), segments: [log.segment()])

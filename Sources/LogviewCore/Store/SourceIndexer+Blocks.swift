@@ -62,11 +62,20 @@ extension SourceIndexer {
     /// capacity unused and holds old and new storage at once while it copies.
     private static func reserveForRest(of total: Int, after read: Int, from firstEntry: Int, in columns: inout EntryColumns) {
         let entries = columns.count - firstEntry
-        guard entries > 0, read > 0 else { return }
-        let scale = Double(total) / Double(read) * 1.02
+        guard let scale = projectionScale(total: total, read: read), entries > 0 else { return }
         let firstKey = Int(columns.keyStarts[firstEntry])
         columns.reserveCapacity(
             firstEntry + Int(Double(entries) * scale) + 16, keys: firstKey + Int(Double(columns.keys.count - firstKey) * scale) + 16,
             exactly: true)
     }
+
+    /// How many times the first block's entries the whole segment is projected to hold, or nil
+    /// when the first block is too small a sample: a file that opens with a short line and then
+    /// a line longer than a block would otherwise project billions of entries from one.
+    static func projectionScale(total: Int, read: Int) -> Double? {
+        guard read > 0, read >= min(total, projectionSampleBytes) else { return nil }
+        return Double(total) / Double(read) * 1.02
+    }
+
+    static let projectionSampleBytes = 1 << 20
 }
