@@ -39,9 +39,28 @@ public enum FileReader {
     /// The file as a segment backed by the file itself (its bytes as long as it is now, read back
     /// when shown) and its modification time. The segment keeps the descriptor open, so a rename
     /// by rotation does not take the bytes away.
+    /// Past `descriptorBudget` descriptors held, a file is read into memory and closed instead:
+    /// memory grows, but no file goes unread for want of descriptors, and follow, inotify and
+    /// sockets still have some.
     public static func open(_ path: String) throws(Error) -> (SegmentBytes, Timestamp) {
         let (fd, st) = try openWithStatus(path)
+        if SegmentBytes.openDescriptors >= descriptorBudget() {
+            defer { close(fd) }
+            let (buffer, used, now) = try readToEnd(fd, path: path)
+            let bytes = SegmentBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used])) { b in
+                UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate()
+            }
+            return (bytes, modified(now))
+        }
         return (SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified(st))
+    }
+
+    /// Half the process's descriptor limit (what is left serves following, the journal, sockets
+    /// and slices of segments, which hold descriptors of their own), at least 16.
+    static func descriptorBudget() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return Int.max }
+        return max(16, Int(clamping: limit.rlim_cur) / 2)
     }
 
     /// Opens a log read-only (no controlling terminal, closed on exec).

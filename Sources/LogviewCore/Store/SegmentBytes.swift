@@ -47,14 +47,21 @@ public final class SegmentBytes: @unchecked Sendable {
     public init(file descriptor: Int32, start: Int64 = 0, count: Int, path: String) {
         storage = .file(descriptor: descriptor, start: start, path: path)
         self.count = count
+        SegmentBytes.descriptorsHeld.add(1, ordering: .relaxed)
     }
 
     deinit {
         switch storage {
         case .memory(let bytes, let release): release(bytes)
-        case .file(let fd, _, _): close(fd)
+        case .file(let fd, _, _):
+            close(fd)
+            SegmentBytes.descriptorsHeld.subtract(1, ordering: .relaxed)
         }
     }
+
+    /// Descriptors file-backed segments hold now (loaders keep under the process's limit with it).
+    public static var openDescriptors: Int { descriptorsHeld.load(ordering: .relaxed) }
+    private static let descriptorsHeld = Atomic<Int>(0)
 
     /// The bytes when they are held in memory; nil for a file-backed segment (read those through
     /// a `SegmentReader` or `read(into:at:)`).

@@ -53,7 +53,15 @@ extension FileReader {
     /// still being written), read backwards from `size` in blocks.
     static func lastLineEnd(_ fd: Int32, size: Int) -> (Int, [UInt8]) {
         var end = size
-        var partial: [UInt8] = []
+        // Blocks read backwards, newest first: joined once at the end (prepending each block
+        // would copy a long unfinished last line again for every block).
+        var blocks: [[UInt8]] = []
+        func partial(after head: ArraySlice<UInt8>) -> [UInt8] {
+            var joined = Array(head)
+            joined.reserveCapacity(head.count + blocks.reduce(0) { $0 + $1.count })
+            for b in blocks.reversed() { joined += b }
+            return joined
+        }
         while end > 0 {
             let from = max(0, end - (64 << 10))
             var block = [UInt8](repeating: 0, count: end - from)
@@ -66,12 +74,12 @@ extension FileReader {
             }
             block.removeLast(block.count - got)
             if let nl = block.lastIndex(of: 0x0A) {
-                return (from + nl + 1, Array(block[(nl + 1)...]) + partial)
+                return (from + nl + 1, partial(after: block[(nl + 1)...]))
             }
-            partial = block + partial
+            blocks.append(block)
             end = from
         }
-        return (0, partial)
+        return (0, partial(after: []))
     }
 
     /// Newlines in `bytes`, found with memchr.
