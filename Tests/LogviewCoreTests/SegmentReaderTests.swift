@@ -151,6 +151,14 @@ import Testing
             #expect(partRows.isSubset(of: Set(wholeRows)))
             #expect(Set(wholeRows[first...last]).isSubset(of: partRows), "\(first)...\(last)")
         }
+        // The last entry start, found backwards from the end: after an entry line, and before a
+        // stack trace that ends the file.
+        let lastStart = try #require(SegmentTimeSearch(data: log.segment().data, probeBytes: 300) { try format.makeParser(Self.zoned) }.lastEntryStart())
+        #expect(lastStart.offset == Int(whole.entries.offsets[399]) && lastStart.time == times[399])
+        let traced = try TempLog(Self.springLog(count: 396))
+        let tracedWhole = try Self.index(traced.segment(), "spring-boot", IndexingOptions(threads: 1))
+        let tracedLast = try #require(SegmentTimeSearch(data: traced.segment().data, probeBytes: 64) { try format.makeParser(Self.zoned) }.lastEntryStart())
+        #expect(tracedLast.offset == Int(tracedWhole.entries.offsets[395]) && tracedLast.time == tracedWhole.entries.timestamps[395])
         // A clock set back an hour mid-file (first and last entries still in order): no part, as
         // the entries after the step would hide from a binary search.
         let lastLine = Self.springLog(count: 1).replacingOccurrences(of: "T14:00", with: "T15:00")

@@ -108,16 +108,39 @@ public struct SegmentTimeSearch {
         var at = data.count
         while at > 0 {
             let from = max(0, at - probeBytes)
-            var found: (offset: Int, time: Int64)? = nil
-            var p = from
-            while p < at, let e = entryStart(atOrAfter: p), e.offset < at {
-                found = e
-                p = e.offset + 1
-            }
-            if let found { return found }
+            if let found = lastEntryStart(from: from, before: at) { return found }
             at = from
         }
         return nil
+    }
+
+    /// The last line starting in `from..<at` that the parser reads as an entry start, from one
+    /// read (a line that starts before `at` may end up to a probe after it; a line cut by the
+    /// read is not trusted). One parser serves every line: targeted reads only use formats that
+    /// resynchronise at entry starts.
+    private func lastEntryStart(from: Int, before at: Int) -> (offset: Int, time: Int64)? {
+        guard let parser = try? makeParser() else { return nil }
+        let readFrom = max(0, from - 1)  // the byte before says whether `from` starts a line
+        let length = min(data.count - readFrom, at - readFrom + probeBytes)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: readFrom)
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
+        var pos = 0
+        if from > 0 {
+            guard let nl = bytes.firstIndex(of: 0x0A, from: 0) else { return nil }
+            pos = nl + 1
+        }
+        var found: (offset: Int, time: Int64)? = nil
+        while pos < got, readFrom + pos < at {
+            guard let nl = bytes.firstIndex(of: 0x0A, from: pos) else {
+                if readFrom + got >= data.count, let t = start(bytes, pos, got, parser) { found = (readFrom + pos, t) }
+                break
+            }
+            if let t = start(bytes, pos, nl, parser) { found = (readFrom + pos, t) }
+            pos = nl + 1
+        }
+        return found
     }
 
     /// The time of the line `bytes[pos..<end]` if the parser starts an entry on it (a trailing CR
