@@ -459,14 +459,20 @@ extension App {
     /// rebuilt, and start at the newest entry as a viewer opened on loaded sources does.
     ///
     /// After a preview, a pane the operator moved up keeps its place in time; one at its newest
-    /// entry stays there. Sources hidden per index are taken from before the preview, whose
-    /// sources may be numbered differently.
+    /// entry stays there. The preview's sources may be numbered differently: sources hidden
+    /// during it are carried over by name, added to those hidden before it.
     public mutating func loaded(_ complete: Timeline) {
         let anchors = panes.indices.map { p in
             preview == nil || panes[p].cursor >= panes[p].rows.count - 1 ? nil : selectedEntry(p).map { timeline.timestamp($0) }
         }
         if let before = preview {
-            for p in panes.indices where p < before.count { panes[p].filter.hiddenSources = before[p] }
+            let previewNames = timeline.sources.map(\.name)
+            for p in panes.indices {
+                let names = Set(panes[p].filter.hiddenSources.compactMap { $0 < previewNames.count ? previewNames[$0] : nil })
+                var hidden = p < before.count ? before[p] : []
+                hidden.formUnion(complete.sources.indices.filter { names.contains(complete.sources[$0].name) })
+                panes[p].filter.hiddenSources = hidden
+            }
         }
         preview = nil
         timeline = complete

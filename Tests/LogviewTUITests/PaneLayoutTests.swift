@@ -1,5 +1,6 @@
 import LogviewCore
 import Testing
+import TestSupport
 @testable import LogviewTUI
 
 @Suite struct PaneLayoutTests {
@@ -58,5 +59,23 @@ import Testing
         // The selection is drawn on those rows, one in each pane; nginx's newest row is not selected.
         #expect((1...3).map { screen[$0, 1].mark } == [.none, .selected, .none])
         #expect((1...3).map { screen[$0, 62].mark } == [.none, .selected, .none])
+    }
+
+    /// A source hidden while the preview is shown stays hidden once the whole set is loaded, in
+    /// every pane, a pane split off during the preview included, though the preview numbers its
+    /// sources differently.
+    @Test func sourcesHiddenDuringThePreviewStayHiddenByName() throws {
+        var app = App(timeline: Timeline(sources: []), zone: .utc, rows: 20, columns: 100)
+        app.loading = BackgroundLoad.Progress(done: 0, total: 3)
+        // The preview holds PostgreSQL alone: its number there is 0, in the whole set 2.
+        app.previewed(Timeline(sources: [
+            try Fixture.source("postgresql", TUIFixture.postgres, format: FormatRegistry.format(named: "postgresql")!,
+                options: FormatOptions(zone: .utc), path: "/logs/postgresql.log"),
+        ]))
+        app.panes[0].filter.hiddenSources = [0]
+        app.panes.append(app.panes[0])
+        app.loaded(try TUIFixture.timeline())
+        #expect(app.panes.map(\.filter.hiddenSources) == [[2], [2]])
+        #expect(app.panes[0].rows.count == 5)
     }
 }
