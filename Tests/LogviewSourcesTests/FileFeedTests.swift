@@ -100,6 +100,70 @@ import Testing
         #expect(text(tl, EntryRef(source: 0, entry: 1)).hasSuffix("boom\njava.lang.IllegalStateException: boom\n\tat c.e.Feed.run(Feed.java:7)"))
     }
 
+    /// What an entry whose file lost its bytes reads as.
+    static func placeholder(_ path: String) -> String { "[logview: \(path) changed on disk; this entry's bytes are gone]" }
+
+    /// `: > app.log` (or the truncating half of copytruncate): same file, now empty.
+    func truncate(_ path: String) throws {
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        try h.truncate(atOffset: 0)
+        try h.close()
+    }
+
+    @Test func linesAfterATruncationAreEntriesOfTheirOwnAfterALoadedStackTrace() throws {
+        let dir = try TempDir()
+        let trace = (1...10).map { "\tat com.example.billing.InvoiceService.step\($0)(InvoiceService.java:\(100 + $0))\n" }.joined()
+        let boom = Self.line(2, "boom").replacingOccurrences(of: "INFO", with: "ERROR") + trace
+        let path = try dir.write("app.log", Self.line(1, "one") + boom)
+        let clock = TestClock()
+        let (tl, feed, _) = follow([path], clock: clock)
+        #expect(tl.sources[0].entries.lineCounts == [1, 11])
+        // The loaded trace is longer than the placeholder, so a misaligned resume would drop lines.
+        #expect(boom.utf8.count > Self.placeholder(path).utf8.count + 200)
+        #expect(feed.pump(into: tl).isEmpty)
+        try truncate(path)
+        for (n, word) in ["alpha", "beta", "gamma"].enumerated() {
+            try append(path, Self.line(10 + n, word))
+            let added = feed.pump(into: tl)
+            #expect(added == [EntryRef(source: 0, entry: 2 + n)])
+            #expect(added.map { text(tl, $0) } == [String(Self.line(10 + n, word).dropLast())])
+            #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [UInt32(n + 1)])
+            #expect(feed.takeExtendedEntries() == [])
+        }
+        #expect(tl.sources[0].entries.lineCounts == [1, 11, 1, 1, 1])
+        #expect(text(tl, EntryRef(source: 0, entry: 1)) == Self.placeholder(path))
+        #expect(feed.takeProblems() == [])
+    }
+
+    @Test func afterCopytruncateTheLoadedEntriesReadAsThePlaceholderNotTheNewBytes() throws {
+        let dir = try TempDir()
+        let path = try dir.write("app.log", Self.line(1, "one") + Self.line(2, "two"))
+        let clock = TestClock()
+        let (tl, feed, _) = follow([path], clock: clock)
+        #expect(feed.pump(into: tl).isEmpty)
+        // Read once, so the reader holds the old bytes in a window.
+        #expect(text(tl, EntryRef(source: 0, entry: 0)) == String(Self.line(1, "one").dropLast()))
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
+        try truncate(path)
+        // As long as the old content: the old entries' offsets now hold new text.
+        try append(path, Self.line(3, "uno") + Self.line(4, "dos"))
+        let added = feed.pump(into: tl)
+        #expect(added == [EntryRef(source: 0, entry: 2), EntryRef(source: 0, entry: 3)])
+        #expect(added.map { text(tl, $0) } == [Self.line(3, "uno"), Self.line(4, "dos")].map { String($0.dropLast()) })
+        #expect(added.map { tl.sources[0].entries.lines[$0.entry] } == [1, 2])
+        #expect([0, 1].map { text(tl, EntryRef(source: 0, entry: $0)) } == [Self.placeholder(path), Self.placeholder(path)])
+        // Another thread's reader (no window yet) reads the file itself, and sees the same.
+        final class Texts: @unchecked Sendable { var read: [String] = [] }
+        let other = Texts()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            other.read = [0, 1].map { i in tl.sources[0].withBytes(of: i) { String(decoding: $0, as: UTF8.self) } }
+            done.signal()
+        }.start()
+        done.wait()
+        #expect(other.read == [Self.placeholder(path), Self.placeholder(path)])
+    }
+
     @Test func aFileLoadedWithoutFollowingIsFollowedAfterItsLoadedBytes() throws {
         let dir = try TempDir()
         let path = try dir.write("app.log", Self.line(1, "one") + Self.line(2, "two"))

@@ -24,6 +24,9 @@ public final class SegmentBytes: @unchecked Sendable {
     public let count: Int
     /// Names the segment in readers' windows: an address can be reused after a segment is freed.
     let serial = SegmentBytes.serials.wrappingAdd(1, ordering: .relaxed).oldValue
+    /// Set once the file was truncated or rewritten in place: its offsets no longer hold the
+    /// indexed bytes, so every read answers as if the bytes were gone (readers show the placeholder).
+    private let stale = Atomic<Bool>(false)
 
     /// Takes ownership of `bytes`; `release` runs once when the segment is freed (free, munmap).
     public init(bytes: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
@@ -72,6 +75,24 @@ public final class SegmentBytes: @unchecked Sendable {
 
     public var isFileBacked: Bool { memory == nil }
 
+    /// True once `markStale` was called: reads return nothing, readers show the placeholder.
+    @inline(__always)
+    public var isStale: Bool { stale.load(ordering: .relaxed) }
+
+    /// Marks a file-backed segment whose file was truncated (copytruncate) or rewritten under us:
+    /// the same offsets now hold other text, which must not be shown under the old entries.
+    public func markStale() {
+        if isFileBacked { stale.store(true, ordering: .relaxed) }
+    }
+
+    /// The device and inode of the file behind a file-backed segment; nil for one in memory.
+    public var fileIdentity: (device: UInt64, inode: UInt64)? {
+        guard case .file(let fd, _, _) = storage else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return (UInt64(st.st_dev), UInt64(st.st_ino))
+    }
+
     /// Copies bytes from `offset` into `buffer` (up to its size and the segment's end) and returns
     /// how many were copied: fewer than asked only when the file shrank under us. Wraps `pread`.
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
@@ -82,6 +103,7 @@ public final class SegmentBytes: @unchecked Sendable {
             base.copyMemory(from: bytes.baseAddress! + offset, byteCount: wanted)
             return wanted
         case .file(let fd, let start, _):
+            if isStale { return 0 }
             var done = 0
             while done < wanted {
                 let n = pread(fd, base + done, wanted - done, off_t(start + Int64(offset + done)))

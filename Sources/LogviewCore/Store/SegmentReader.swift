@@ -11,7 +11,8 @@ import Synchronization
 /// window kept per segment, so rows read in file order (printing, scrolling, a filter pass) cost
 /// one `pread` per window rather than one per entry. A window starts small after a jump (a
 /// request's scattered entries) and grows to `windowBytes` while reads go forward. An entry the
-/// file no longer holds whole (truncated under us) reads as a one-line placeholder.
+/// file no longer holds whole (truncated under us, or its segment marked stale) reads as a
+/// one-line placeholder.
 ///
 /// Not thread-safe: each thread uses its own (`current`).
 public final class SegmentReader {
@@ -68,6 +69,8 @@ public final class SegmentReader {
     /// For hot loops that read one entry at a time (print mode); does not allocate once warm.
     public func bytes(_ data: SegmentBytes, offset: Int, count: Int) -> UnsafeRawBufferPointer {
         if let memory = data.memory { return memory.slice(offset, offset + count) }
+        // A window may hold bytes read before the file was truncated; they are not shown either.
+        if data.isStale { return missing(data, count: count) }
         clock &+= 1
         var slot = -1
         for k in windows.indices where windows[k].serial == data.serial {

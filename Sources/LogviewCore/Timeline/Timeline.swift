@@ -60,8 +60,9 @@ public final class Timeline: @unchecked Sendable {
     ///
     /// Continuation lines at the top of `segment` (a stack trace whose first lines came in the
     /// previous batch) extend the source's last entry in place; `extendedEntry` then names it.
+    /// `continuing` false (the first lines after the file was truncated) starts afresh instead.
     @discardableResult
-    public func ingest(source s: Int, segment: Segment, firstLine: Int) -> [EntryRef] {
+    public func ingest(source s: Int, segment: Segment, firstLine: Int, continuing: Bool = true) -> [EntryRef] {
         let src = sources[s]
         let before = src.entries.count
         let lastTime = src.entries.timestamps.last
@@ -70,8 +71,12 @@ public final class Timeline: @unchecked Sendable {
         // Prefix a copy of the last entry so continuation lines can join it (entries are contiguous).
         var scanned = segment
         var resumeAt = 0
-        if before > 0, segment.data.count > 0 {
-            scanned = src.withBytes(of: before - 1) { last in
+        if before > 0, continuing, segment.data.count > 0 {
+            let length = Int(src.entries.lengths[before - 1])
+            let joined = src.withBytes(of: before - 1) { last -> Segment? in
+                // A file that lost the entry's bytes reads as a placeholder of another length:
+                // offsets into the copy would be wrong, so the batch starts afresh.
+                guard last.count == length else { return nil }
                 let total = last.count + 1 + segment.data.count
                 let p = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
                 if last.count > 0 { p.baseAddress!.copyMemory(from: last.baseAddress!, byteCount: last.count) }
@@ -80,7 +85,10 @@ public final class Timeline: @unchecked Sendable {
                 let data = SegmentBytes(bytes: UnsafeRawBufferPointer(p)) { b in UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate() }
                 return Segment(path: segment.path, data: data, modified: segment.modified)
             }
-            resumeAt = Int(src.entries.lengths[before - 1]) + 1
+            if let joined {
+                scanned = joined
+                resumeAt = length + 1
+            }
         }
         let lastLines = before > 0 ? src.entries.lineCounts[before - 1] : 0
         let lastKeys = before > 0 ? src.entries.keys(of: before - 1).count : 0

@@ -139,8 +139,10 @@ public final class FileFeed: LiveFeed {
             let batches = file.pump(now: now, problems: &problems)
             problems += file.takeProblems()
             guard let s = file.source else { continue }
+            for identity in file.takeTruncated() { FileFeed.markStale(timeline.sources[s], readFrom: identity) }
             for batch in batches {
-                added += timeline.ingest(source: s, segment: batch.segment, firstLine: batch.firstLine)
+                added += timeline.ingest(source: s, segment: batch.segment, firstLine: batch.firstLine,
+                    continuing: batch.continuing)
                 if let e = timeline.extendedEntry { extended.append(e) }
             }
         }
@@ -223,6 +225,17 @@ public final class FileFeed: LiveFeed {
         let lines = source.newlineCount(inSegment: s)
         return FollowPoint(path: path, descriptor: fd, identity: FileIdentity(st), offset: Int64(segment.data.count),
             nextLine: lines + 1, partial: [])
+    }
+
+    /// After copytruncate the loaded segments' offsets hold other text: their entries must read as
+    /// the placeholder, not as whatever was written there since. Matched by inode, not path (after
+    /// a rename rotation the path names another file).
+    static func markStale(_ source: SourceIndex, readFrom identity: FileIdentity) {
+        for segment in source.segments {
+            if let id = segment.data.fileIdentity, id.device == identity.device, id.inode == identity.inode {
+                segment.data.markStale()
+            }
+        }
     }
 
     static func directory(of path: String) -> String {

@@ -16,6 +16,8 @@ final class FollowedFile {
     struct Batch {
         var segment: Segment
         var firstLine: Int
+        /// False for the first lines after a truncation: they cannot continue an entry read before.
+        var continuing = true
     }
 
     /// One open file at the path (the current one, or a rotated one being read to its end).
@@ -31,6 +33,8 @@ final class FollowedFile {
         var tail: [UInt8]
         /// When this file stopped being the current one (ms).
         var retiredAt: Int64 = 0
+        /// Set by a truncation until the next batch, which then starts afresh.
+        var restarted = false
     }
 
     static let tailLength = 32
@@ -231,7 +235,17 @@ final class FollowedFile {
         c.offset = 0
         c.nextLine = 1
         c.tail = []
+        c.restarted = true
+        truncated.append(c.identity)
     }
+
+    /// Files found truncated since the last call: the segments loaded from them are stale.
+    func takeTruncated() -> [FileIdentity] {
+        defer { truncated = [] }
+        return truncated
+    }
+
+    private var truncated: [FileIdentity] = []
 
     /// Lines flushed by a truncation, handed out with the next read.
     private var pendingFlushed: [Batch] = []
@@ -309,7 +323,9 @@ final class FollowedFile {
             buffer = fitted
         }
         let data = FileReader.wrap(buffer, count: whole)
-        batches.append(Batch(segment: Segment(path: path, data: data, modified: modified), firstLine: file.nextLine))
+        batches.append(Batch(segment: Segment(path: path, data: data, modified: modified), firstLine: file.nextLine,
+            continuing: !file.restarted))
+        file.restarted = false
         file.nextLine += lines
     }
 
@@ -319,7 +335,9 @@ final class FollowedFile {
         var bytes = file.partial
         bytes.append(0x0A)
         let modified = FollowedFile.sizeAndModified(file.descriptor).1
-        batches.append(Batch(segment: Segment(path: path, data: SegmentBytes(copying: bytes), modified: modified), firstLine: file.nextLine))
+        batches.append(Batch(segment: Segment(path: path, data: SegmentBytes(copying: bytes), modified: modified),
+            firstLine: file.nextLine, continuing: !file.restarted))
+        file.restarted = false
         file.nextLine += 1
         file.partial = []
         file.partialSince = nil
