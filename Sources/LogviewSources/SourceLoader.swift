@@ -55,7 +55,7 @@ public struct LoadSettings: Sendable {
     /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
     public var timeWindow: ClosedRange<Int64>? = nil
     /// Print mode with `--request-id` and only file sources: the files are scanned for these ids
-    /// first and only the time around their lines is read (`requestWindow`).
+    /// first and only the time around the lines of the request's ids is read (`loadRequest`).
     public var requestIDPrescan: [String] = []
 
     public init(defaultZone: ZoneRules) { self.defaultZone = defaultZone }
@@ -96,11 +96,6 @@ public enum SourceLoader {
         let found = Self.jobs(for: specs)
         let jobs = found.0
         var problems = found.1
-        var targeted = settings
-        if !settings.requestIDPrescan.isEmpty, settings.timeWindow == nil {
-            targeted.timeWindow = requestWindow(jobs, ids: settings.requestIDPrescan, settings: settings)
-        }
-        let settings = targeted
         let outcomes = UnsafeMutableBufferPointer<(SourceIndex?, [SourceProblem], FollowPoint?)>.allocate(capacity: jobs.count)
         outcomes.initialize(repeating: (nil, [], nil))
         defer {

@@ -59,10 +59,17 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
                 progress(done, total + journalSteps)
             }
         }
-        var loaded = SourceLoader.load(specs, settings: settings, progress: fileProgress)
+        // A request's targeted read correlates as it reads: it hands back the timeline it built.
+        let read: (SourceLoader.Result, Timeline?) =
+            settings.requestIDPrescan.isEmpty
+            ? (SourceLoader.load(specs, settings: settings, progress: fileProgress), nil)
+            : SourceLoader.loadRequest(specs, settings: settings, progress: fileProgress)
+        var loaded = read.0
+        let requestTimeline = read.1
         if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
         loaded.problems += unsupported
         let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until, follow: follow)
+        for source in journal.sources { requestTimeline?.addSource(source) }
         loaded.sources += journal.sources
         loaded.problems += journal.problems
         var notices = journal.notices.map { "\($0)" }
@@ -70,7 +77,7 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
             let files = fileSteps.withLock { $0 }
             progress(files + 1, files + 1)
         }
-        let timeline = Timeline(sources: loaded.sources)
+        let timeline = requestTimeline ?? Timeline(sources: loaded.sources)
         var remoteFeeds: [any LiveFeed] = []
         if !remote.isEmpty, let remoteLoading {
             do {

@@ -30,4 +30,30 @@ import Testing
         #expect(inWindow.map { i in whole.withBytes(of: i) { Array($0) } }
             == (first..<(first + inWindow.count)).map { i in part.withBytes(of: i) { Array($0) } })
     }
+
+    /// The request's trace id leads the read to a worker's line five minutes later, which the
+    /// first window (around the request id's lines) does not hold; still only a part is read.
+    @Test func aRequestReadFollowsItsLinkedIDsAndStillReadsAPart() throws {
+        let dir = try TempDir()
+        // Two files of 12,000 entries 100 ms apart from 14:00 (20 minutes, about 1.2 MB each).
+        let app = SourcePreviewTests.springLog(count: 12_000, start: 0, step: 100, thread: "exec-1")
+            .replacingOccurrences(of: "order 6000 placed rid=r6000\n", with: "order 6000 placed rid=r6000 traceId=t6000x\n")
+        let worker = SourcePreviewTests.springLog(count: 12_000, start: 50, step: 100, thread: "worker-1")
+            .replacingOccurrences(of: "order 9000 placed rid=r9000\n", with: "charged traceId=t6000x\n")
+        let specs = [SourceSpec(path: try dir.write("app.log", app)), SourceSpec(path: try dir.write("worker.log", worker))]
+        var query = Query()
+        query.requestIDs = ["r6000"]
+        /// (source, line in its file) of the request's entries.
+        func request(_ t: Timeline) -> [String] {
+            t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
+        }
+        var settings = LoadSettings(defaultZone: .utc)
+        let full = Timeline(sources: SourceLoader.load(specs, settings: settings).sources)
+        settings.requestIDPrescan = query.requestIDs
+        let (loaded, targeted) = SourceLoader.loadRequest(specs, settings: settings)
+        #expect(request(full).count == 3)
+        #expect(request(targeted) == request(full))
+        let read = loaded.sources.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.data.count } }
+        #expect(read < (app.utf8.count + worker.utf8.count) / 2, "\(read) bytes read: not a part")
+    }
 }
