@@ -39,6 +39,7 @@ public enum FileReader {
     /// The file as a segment backed by the file itself (its bytes as long as it is now, read back
     /// when shown) and its modification time. The segment keeps the descriptor open, so a rename
     /// by rotation does not take the bytes away.
+    ///
     /// Past `descriptorBudget` descriptors held, a file is read into memory and closed instead:
     /// memory grows, but no file goes unread for want of descriptors, and follow, inotify and
     /// sockets still have some.
@@ -47,10 +48,7 @@ public enum FileReader {
         if SegmentBytes.openDescriptors >= descriptorBudget() {
             defer { close(fd) }
             let (buffer, used, now) = try readToEnd(fd, path: path)
-            let bytes = SegmentBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used])) { b in
-                UnsafeMutableRawPointer(mutating: b.baseAddress)?.deallocate()
-            }
-            return (bytes, modified(now))
+            return (wrap(buffer, count: used), modified(now))
         }
         return (SegmentBytes(file: fd, count: Int(st.st_size), path: path), modified(st))
     }

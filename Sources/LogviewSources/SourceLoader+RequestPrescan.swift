@@ -30,6 +30,7 @@ extension SourceLoader {
         plain.requestIDPrescan = []
         var window = settings.timeWindow == nil ? requestWindow(jobs, ids: asked, settings: settings) : nil
         var scanned = Set(asked), scans = 1
+        var allBytes: Int?  // of every file, once a second scan needs it
         while true {
             var targeted = plain
             targeted.timeWindow = window ?? settings.timeWindow
@@ -43,7 +44,9 @@ extension SourceLoader {
             scanned.formUnion(new)
             scans += 1
             let read = loaded.sources.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.data.count } }
-            if scans > requestScans || read > fileBytes(jobs) / 2 {
+            let total = allBytes ?? fileBytes(jobs)
+            allBytes = total
+            if scans > requestScans || read > total / 2 {
                 window = nil
             } else {
                 window = requestWindow(jobs, ids: new.sorted(), settings: settings, everyID: true).map {
@@ -53,9 +56,14 @@ extension SourceLoader {
         }
     }
 
-    /// The bytes of every file of `jobs` (a file that cannot be opened counts nothing).
+    /// The bytes of every file of `jobs` by `stat` (a file that cannot be read counts nothing).
     static func fileBytes(_ jobs: [Job]) -> Int {
-        jobs.reduce(0) { sum, job in sum + job.set.paths.reduce(0) { $0 + ((try? FileReader.open($1))?.0.count ?? 0) } }
+        jobs.reduce(0) { sum, job in
+            sum + job.set.paths.reduce(0) { total, path in
+                var st = stat()
+                return total + (stat(path, &st) == 0 ? Int(st.st_size) : 0)
+            }
+        }
     }
 
     /// The window (UTC ns) around every line of `jobs` that contains one of `ids`; nil when the

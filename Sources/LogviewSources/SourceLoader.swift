@@ -179,7 +179,9 @@ public enum SourceLoader {
                         point = nil
                     }
                     // A damaged or still-growing .gz keeps what decodes, with a warning.
-                    let compressed = try FileReader.read(path).0
+                    // The open segment's bytes: the file is not opened and read a second time.
+                    var compressed = [UInt8](repeating: 0, count: data.count)
+                    compressed.removeLast(data.count - compressed.withUnsafeMutableBytes { data.read(into: $0, at: 0) })
                     let (plain, error) = compressed.withUnsafeBytes { Gzip.decompressPartial($0) }
                     if let error { problems.append(SourceProblem(source: label, message: "\(path): \(error)")) }
                     segments.append(Segment(path: path, data: SegmentBytes(copying: plain), modified: modified))

@@ -104,15 +104,22 @@ public final class SegmentBytes: @unchecked Sendable {
             return wanted
         case .file(let fd, let start, _):
             if isStale { return 0 }
-            var done = 0
-            while done < wanted {
-                let n = pread(fd, base + done, wanted - done, off_t(start + Int64(offset + done)))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
-            }
-            return done
+            return SegmentBytes.readFully(fd, into: UnsafeMutableRawBufferPointer(start: base, count: wanted),
+                at: start + Int64(offset))
         }
+    }
+
+    /// `pread` until `buffer` is full or the file ends (retried on EINTR); returns the bytes read.
+    public static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + Int64(done)))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
+        }
+        return done
     }
 
     /// The bytes from `offset` to the end as a segment of their own, sharing nothing that frees:

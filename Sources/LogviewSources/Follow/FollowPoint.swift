@@ -65,13 +65,7 @@ extension FileReader {
         while end > 0 {
             let from = max(0, end - (64 << 10))
             var block = [UInt8](repeating: 0, count: end - from)
-            var got = 0
-            while got < block.count {
-                let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(from + got)) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                got += n
-            }
+            let got = block.withUnsafeMutableBytes { SegmentBytes.readFully(fd, into: $0, at: Int64(from)) }
             block.removeLast(block.count - got)
             if let nl = block.lastIndex(of: 0x0A) {
                 return (from + nl + 1, partial(after: block[(nl + 1)...]))
