@@ -103,18 +103,19 @@ public struct Viewer {
                 fds.append(pollfd(fd: loader.descriptor, events: Int16(POLLIN), revents: 0))
             }
             var feedSlots: [(feed: Int, slot: Int)] = []
-            var timeout: Int32 = -1
+            var timeout: Int32 = -1  // poll's "no limit"
+            func waitAtMost(_ ms: Int32) { timeout = timeout < 0 ? ms : min(timeout, ms) }
             for (f, feed) in live.enumerated() {
                 for d in feed.descriptors {
                     feedSlots.append((f, fds.count))
                     fds.append(pollfd(fd: d, events: Int16(POLLIN), revents: 0))
                 }
                 // An overdue deadline is negative: poll must then return at once, not wait forever.
-                if let ms = feed.deadline.map({ Int32(max($0, 0)) }) { timeout = timeout < 0 ? ms : min(timeout, ms) }
+                if let ms = feed.deadline { waitAtMost(Int32(clamping: max(ms, 0))) }
             }
             // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
-            if let slot = loaderSlot, fds[slot].fd < 0 { timeout = timeout < 0 ? 100 : min(timeout, 100) }
-            if let ms = pacer.timeout { timeout = timeout < 0 ? ms : min(timeout, ms) }
+            if let slot = loaderSlot, fds[slot].fd < 0 { waitAtMost(100) }
+            if let ms = pacer.timeout { waitAtMost(ms) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return 1 }
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
