@@ -33,7 +33,6 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
     var specs: [SourceSpec]
     var settings: LoadSettings
     var journalSpecs: [JournalSpec]
-    var unsupported: [SourceProblem]
     var demoFiles: DemoCorpus.Written?
     var query: Query
     var displayZone: ZoneRules
@@ -66,8 +65,7 @@ struct SourcePlan: @unchecked Sendable {  // values only (DemoCorpus.Written: pa
             : SourceLoader.loadRequest(specs, settings: settings, progress: fileProgress)
         var loaded = read.0
         let requestTimeline = read.1
-        if let demoFiles { DemoCorpus.remove(demoFiles) }  // read into memory: the files are done with
-        loaded.problems += unsupported
+        if let demoFiles { DemoCorpus.remove(demoFiles) }  // indexed; open descriptors keep the bytes readable
         let journal = JournalLoader.load(journalSpecs, since: query.since, until: query.until, follow: follow)
         for source in journal.sources { requestTimeline?.addSource(source) }
         loaded.sources += journal.sources

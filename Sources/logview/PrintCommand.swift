@@ -28,7 +28,7 @@ struct PrintCommand {
         }
         var plan = try planSources()
         plan.settings.timeWindow = targetedWindow(plan.query)
-        if environment["LOGVIEW_TARGETED"] != "0", !options.follow.follow, plan.journalSpecs.isEmpty, plan.remote.isEmpty,
+        if readsTargeted, plan.journalSpecs.isEmpty, plan.remote.isEmpty,
             plan.remoteLoading?.lokiTargets?.isEmpty ?? true
         {
             plan.settings.requestIDPrescan = plan.query.requestIDs
@@ -54,11 +54,15 @@ struct PrintCommand {
         return load.problems.isEmpty ? 0 : 1
     }
 
+    /// Whether print mode may read only the parts of files a question needs (not while following,
+    /// which reads everything; `LOGVIEW_TARGETED=0` turns it off).
+    var readsTargeted: Bool { environment["LOGVIEW_TARGETED"] != "0" && !options.follow.follow }
+
     /// The part of time print mode needs to read, 30 s wider on each side (a line is written a
     /// little after the time it carries): with `--since`/`--until`, no request id (correlation
     /// needs every entry) and no following; `LOGVIEW_TARGETED=0` reads everything.
     func targetedWindow(_ query: Query) -> ClosedRange<Int64>? {
-        guard environment["LOGVIEW_TARGETED"] != "0", !options.follow.follow, query.requestIDs.isEmpty,
+        guard readsTargeted, query.requestIDs.isEmpty,
             query.since != nil || query.until != nil
         else { return nil }
         let slack: Int64 = 30_000_000_000
@@ -101,7 +105,6 @@ struct PrintCommand {
 
         var specs: [SourceSpec] = []
         var demoFiles: DemoCorpus.Written? = nil
-        let unsupported: [SourceProblem] = []
         var journalArguments: [String] = []
         var remote: [SourceArgument] = []
         var arguments = options.sources.map(SourceArgument.init(parsing:))
@@ -132,7 +135,7 @@ struct PrintCommand {
             journalSpecs = try JournalSpec.combine(
                 journalArguments, units: options.journal.units, identifiers: options.journal.identifiers, boot: options.journal.boot)
         } catch { throw ValidationError("\(error)") }
-        guard !specs.isEmpty || !unsupported.isEmpty || !journalSpecs.isEmpty || !remote.isEmpty else {
+        guard !specs.isEmpty || !journalSpecs.isEmpty || !remote.isEmpty else {
             throw ValidationError(
                 "no sources given and none found (config file or discovery under \(options.setup.root)): name log files, directories or globs, see --show-sources, or try --demo")
         }
@@ -144,7 +147,7 @@ struct PrintCommand {
         remoteLoading.lokiTargets = try LokiTarget.plan(
             selectors: lokiArguments, configured: configuredLoki, config: setup.config,
             options: options.remote, environment: environment)
-        return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs, unsupported: unsupported,
+        return SourcePlan(specs: specs, settings: settings, journalSpecs: journalSpecs,
             demoFiles: demoFiles, query: query, displayZone: displayZone, follow: options.follow.follow,
             remote: remote, remoteLoading: remoteLoading, layout: setup.layout, config: setup.config)
     }
