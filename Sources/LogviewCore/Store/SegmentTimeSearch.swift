@@ -81,26 +81,13 @@ public struct SegmentTimeSearch {
     /// The first line at or after `offset` (the line start after it, unless `offset` is one) that
     /// a fresh parser reads as an entry start, with its time.
     public func entryStart(atOrAfter offset: Int) -> (offset: Int, time: Int64)? {
-        guard offset < data.count, let parser = try? makeParser() else { return nil }
-        let from = max(0, offset - 1)  // the byte before says whether `offset` starts a line
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: probeBytes, alignment: 16)
-        defer { buffer.deallocate() }
-        let got = data.read(into: buffer, at: from)
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
-        var pos = 0
-        if offset > 0 {
-            guard let nl = bytes.firstIndex(of: 0x0A, from: 0) else { return nil }
-            pos = nl + 1
+        var found: (offset: Int, time: Int64)? = nil
+        walkLines(from: offset, bytes: probeBytes) { lineStart, time in
+            guard let time else { return true }
+            found = (lineStart, time)
+            return false
         }
-        while pos < bytes.count {
-            guard let nl = bytes.firstIndex(of: 0x0A, from: pos) else {
-                if from + got < data.count { return nil }  // a cut line: not trusted
-                return start(bytes, pos, bytes.count, parser).map { (from + pos, $0) }
-            }
-            if let t = start(bytes, pos, nl, parser) { return (from + pos, t) }
-            pos = nl + 1
-        }
-        return nil
+        return found
     }
 
     /// The last entry start of the file, searched backwards a probe at a time.
@@ -108,39 +95,44 @@ public struct SegmentTimeSearch {
         var at = data.count
         while at > 0 {
             let from = max(0, at - probeBytes)
-            if let found = lastEntryStart(from: from, before: at) { return found }
+            // One read per probe: lines starting before `at` may end up to a probe after it.
+            var found: (offset: Int, time: Int64)? = nil
+            walkLines(from: from, bytes: at - from + 1 + probeBytes) { lineStart, time in
+                guard lineStart < at else { return false }
+                if let time { found = (lineStart, time) }
+                return true
+            }
+            if let found { return found }
             at = from
         }
         return nil
     }
 
-    /// The last line starting in `from..<at` that the parser reads as an entry start, from one
-    /// read (a line that starts before `at` may end up to a probe after it; a line cut by the
-    /// read is not trusted). One parser serves every line: targeted reads only use formats that
-    /// resynchronise at entry starts.
-    private func lastEntryStart(from: Int, before at: Int) -> (offset: Int, time: Int64)? {
-        guard let parser = try? makeParser() else { return nil }
-        let readFrom = max(0, from - 1)  // the byte before says whether `from` starts a line
-        let length = min(data.count - readFrom, at - readFrom + probeBytes)
+    /// Reads `bytes` bytes once and calls `body` with every whole line that starts at or after
+    /// `offset` (its file offset, and its time when one parser, fed line after line, reads it as
+    /// an entry start) until `body` returns false. A line the read cuts is not trusted, unless
+    /// the file ends there. Targeted reads only use formats that resynchronise at entry starts,
+    /// so one parser serves every line.
+    private func walkLines(from offset: Int, bytes length: Int, _ body: (_ lineStart: Int, _ time: Int64?) -> Bool) {
+        guard offset < data.count, let parser = try? makeParser() else { return }
+        let from = max(0, offset - 1)  // the byte before says whether `offset` starts a line
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 16)
         defer { buffer.deallocate() }
-        let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: readFrom)
+        let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: from)
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
         var pos = 0
-        if from > 0 {
-            guard let nl = bytes.firstIndex(of: 0x0A, from: 0) else { return nil }
+        if offset > 0 {
+            guard let nl = bytes.firstIndex(of: 0x0A, from: 0) else { return }
             pos = nl + 1
         }
-        var found: (offset: Int, time: Int64)? = nil
-        while pos < got, readFrom + pos < at {
+        while pos < got {
             guard let nl = bytes.firstIndex(of: 0x0A, from: pos) else {
-                if readFrom + got >= data.count, let t = start(bytes, pos, got, parser) { found = (readFrom + pos, t) }
-                break
+                if from + got >= data.count { _ = body(from + pos, start(bytes, pos, got, parser)) }
+                return
             }
-            if let t = start(bytes, pos, nl, parser) { found = (readFrom + pos, t) }
+            if !body(from + pos, start(bytes, pos, nl, parser)) { return }
             pos = nl + 1
         }
-        return found
     }
 
     /// The time of the line `bytes[pos..<end]` if the parser starts an entry on it (a trailing CR
