@@ -28,6 +28,7 @@ struct PrintCommand {
         }
         var plan = try planSources()
         plan.settings.timeWindow = targetedWindow(plan.query)
+        plan.settings.indexing.correlationIDs = needsCorrelation(plan.query)
         if readsTargeted, plan.journalSpecs.isEmpty, plan.remote.isEmpty,
             plan.remoteLoading?.lokiTargets?.isEmpty ?? true
         {
@@ -41,8 +42,7 @@ struct PrintCommand {
             selected, timeline: timeline, style: options.output, zone: load.displayZone,
             threads: load.settings.indexing.threads
         ) { block in
-            out.bytes = block
-            return out.flush()
+            out.flush() && StdoutBuffer.write(block)
         }
         guard written else { return 0 }  // reader went away: stop quietly
         if options.follow.follow {
@@ -52,6 +52,12 @@ struct PrintCommand {
             guard printer.run(out: &out, printed: selected) else { return 0 }
         }
         return load.problems.isEmpty ? 0 : 1
+    }
+
+    /// Whether anything printed depends on correlation keys: JSON names an entry's ids, a request
+    /// id selects by them, and following keeps the timeline whole for what arrives later.
+    func needsCorrelation(_ query: Query) -> Bool {
+        options.output == .json || !query.requestIDs.isEmpty || options.follow.follow
     }
 
     /// Whether print mode may read only the parts of files a question needs (not while following,
@@ -222,17 +228,20 @@ struct StdoutBuffer {
     /// Writes everything buffered; false when the reader has gone (EPIPE).
     mutating func flush() -> Bool {
         defer { bytes.removeAll(keepingCapacity: true) }
-        return bytes.withUnsafeBytes { b in
-            var done = 0
-            while done < b.count {
-                let n = write(1, b.baseAddress! + done, b.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                done += n
+        return bytes.withUnsafeBytes { StdoutBuffer.write($0) }
+    }
+
+    /// Writes `b` to stdout unbuffered (after a `flush`, so the order holds); false on EPIPE.
+    static func write(_ b: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < b.count {
+            let n = Glibc.write(1, b.baseAddress! + done, b.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
             }
-            return true
+            done += n
         }
+        return true
     }
 }

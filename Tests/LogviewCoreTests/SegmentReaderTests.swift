@@ -99,14 +99,37 @@ import Testing
             == ["first id=a", gone, gone])
     }
 
-    @Test func columnsAreSizedFromTheFirstBlockOnlyWhenItIsAFairSample() {
+    @Test func columnsAreSizedFromWhatWasReadOnlyWhenItIsAFairSample() {
         // A 10 GB file whose first whole line ends at byte 1 (a line longer than a block follows).
         #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: 1) == nil)
         #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: (1 << 20) - 1) == nil)
-        #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: 4 << 20) == 10_000_000_000 / Double(4 << 20) * 1.02)
+        #expect(SourceIndexer.projectionScale(total: 10_000_000_000, read: 4 << 20) == 10_000_000_000 / Double(4 << 20) * 1.06)
         // A file smaller than the sample size is its own sample.
-        #expect(SourceIndexer.projectionScale(total: 300, read: 300) == 1.02)
+        #expect(SourceIndexer.projectionScale(total: 300, read: 300) == 1.06)
         #expect(SourceIndexer.projectionScale(total: 300, read: 0) == nil)
+    }
+
+    /// A file whose lines get shorter after the first block: a projection made once from that
+    /// block fell short and the columns then doubled, leaving close to half of them unused.
+    @Test func columnsFollowTheProjectionBlockByBlockInsteadOfDoubling() throws {
+        var text = ""
+        var n = 0
+        func line(_ width: Int) {
+            let head = "2026-01-30 14:02:03,\(String(format: "%03d", n % 1000)) INFO     [2303] [app.main] [\(String(format: "%032x", n))] entry "
+            text += head + String(repeating: "x", count: max(0, width - head.utf8.count - 1)) + "\n"
+            n += 1
+        }
+        while text.utf8.count < 1 << 20 { line(200) }
+        let firstBlock = n
+        while text.utf8.count < 4 << 20 { line(180) }
+        let log = try TempLog(text)
+        for threads in [1, 2] {
+            let index = try Self.index(log.segment(), "python", IndexingOptions(threads: threads, chunkBytes: 256 << 10, blockBytes: 1 << 20))
+            #expect(index.entries.count == n)
+            #expect(index.entries.lines[firstBlock] == UInt32(firstBlock + 1))
+            let capacity = index.entries.capacity
+            #expect(capacity >= n && capacity <= n + n / 8, "threads \(threads): room for \(capacity) entries, \(n) used")
+        }
     }
 
     @Test func anEmptyFileIndexesToNothing() throws {

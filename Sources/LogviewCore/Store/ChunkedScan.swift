@@ -56,7 +56,8 @@ enum ChunkedScan {
             results.deallocate()
         }
         let shared = SharedChunks(
-            results: results, parsers: parsers, bytes: bytes, bounds: bounds, segment: number, base: base)
+            results: results, parsers: parsers, bytes: bytes, bounds: bounds, segment: number, base: base,
+            collectsIDs: ids.collects)
         ParallelWork.run(count: chunkCount, threads: indexing.threads) { k in shared.parse(k) }
 
         let firstEntry = progress.firstEntry
@@ -143,7 +144,7 @@ enum ChunkedScan {
     /// One chunk parsed on its own.
     struct Chunk {
         var columns = EntryColumns()
-        var ids = IDTable()
+        var ids: IDTable
         var scanned = SourceIndexer.LinesScanned()
     }
 
@@ -155,10 +156,12 @@ enum ChunkedScan {
         let bounds: [Int]
         let segment: Int
         let base: Int
+        let collectsIDs: Bool
 
         init(results: UnsafeMutableBufferPointer<Chunk?>, parsers: [any LineParser], bytes: UnsafeRawBufferPointer,
-            bounds: [Int], segment: Int, base: Int)
+            bounds: [Int], segment: Int, base: Int, collectsIDs: Bool)
         {
+            self.collectsIDs = collectsIDs
             self.base = base
             self.results = results
             self.parsers = parsers
@@ -168,7 +171,7 @@ enum ChunkedScan {
         }
 
         func parse(_ k: Int) {
-            var chunk = Chunk()
+            var chunk = Chunk(ids: IDTable(collecting: collectsIDs))
             chunk.scanned = SourceIndexer.scanLines(
                 bytes, from: bounds[k], to: bounds[k + 1], segment: segment, parser: parsers[k],
                 columns: &chunk.columns, ids: &chunk.ids, firstLine: 1, open: false, base: base)
@@ -180,10 +183,11 @@ enum ChunkedScan {
 extension EntryColumns {
     /// Room for `entries` entries and `keys` keys in all.
     /// Grows geometrically unless `exactly`, so a file read in many blocks does not copy its
-    /// columns once per block.
+    /// columns once per block; by a quarter, not double: the block reader sizes the columns from
+    /// a projection, and outgrowing it by a little must not waste half of them.
     mutating func reserveCapacity(_ wanted: Int, keys wantedKeys: Int, exactly: Bool = false) {
-        let entries = wanted > timestamps.capacity && !exactly ? max(wanted, timestamps.capacity * 2) : wanted
-        let keyCount = wantedKeys > keys.capacity && !exactly ? max(wantedKeys, keys.capacity * 2) : wantedKeys
+        let entries = wanted > timestamps.capacity && !exactly ? max(wanted, timestamps.capacity + timestamps.capacity / 4) : wanted
+        let keyCount = wantedKeys > keys.capacity && !exactly ? max(wantedKeys, keys.capacity + keys.capacity / 4) : wantedKeys
         timestamps.reserveCapacity(entries)
         segments.reserveCapacity(entries)
         offsets.reserveCapacity(entries)

@@ -26,6 +26,8 @@ public struct EntryColumns: Sendable {
     public init() {}
 
     public var count: Int { timestamps.count }
+    /// Entries the columns have room for without growing.
+    var capacity: Int { timestamps.capacity }
 
     public func level(_ i: Int) -> Level { Level(rawValue: meta[i] & 0x0F) ?? .unknown }
     public func precision(_ i: Int) -> TimePrecision { TimePrecision(rawValue: meta[i] >> 4) ?? .seconds }

@@ -21,9 +21,18 @@ public struct IDTable: Sendable {
     private var slots: [UInt64]
     private var mask: Int
 
+    /// False for a table the indexer does not fill: entries then get no correlation keys.
+    public let collects: Bool
+
     public init() {
-        slots = Array(repeating: 0, count: 1024)
-        mask = 1023
+        self.init(collecting: true)
+    }
+
+    /// `collecting` false: the indexer skips the ids (`IndexingOptions.correlationIDs`).
+    public init(collecting: Bool) {
+        collects = collecting
+        slots = Array(repeating: 0, count: collecting ? 1024 : 1)
+        mask = collecting ? 1023 : 0
     }
 
     public var count: Int { kinds.count }
@@ -34,6 +43,21 @@ public struct IDTable: Sendable {
         while n * 2 > size { size *= 2 }
         if size > slots.count { resize(to: size) }
     }
+
+    /// Makes room for `n` ids and `bytes` bytes of them in all (a projection of the whole file),
+    /// so the arena is not doubled past what the file needs.
+    mutating func reserveCapacity(_ n: Int, bytes: Int) {
+        reserveCapacity(n)
+        if bytes > arena.capacity { arena.reserveCapacity(bytes) }
+        if n + 1 > starts.capacity {
+            starts.reserveCapacity(n + 1)
+            kinds.reserveCapacity(n)
+            packed.reserveCapacity(n)
+        }
+    }
+
+    /// Bytes the ids take in the arena.
+    var storedBytes: Int { arena.count }
 
     /// The key of an id, adding it if new. Does not allocate for a known id.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer, kind: IDKind) -> UInt32 {

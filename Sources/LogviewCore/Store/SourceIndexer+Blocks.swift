@@ -47,7 +47,7 @@ extension SourceIndexer {
                 progress.lines += result.lines
             }
             if atEnd { break }
-            if base == 0 { reserveForRest(of: data.count, after: cut, from: progress.firstEntry, in: &columns) }
+            reserveForRest(of: data.count, after: base + cut, from: progress.firstEntry, in: &columns, ids: &ids)
             // The bytes after the block's last newline start the next block.
             if cut < filled { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut) }
             base += cut
@@ -57,16 +57,25 @@ extension SourceIndexer {
         return current
     }
 
-    /// Sizes the columns once for the whole segment, projected from its first block (2% over),
+    /// Sizes the columns for the whole segment, projected from what was read so far (6% over),
     /// so they do not grow by doubling block after block: doubling leaves up to half the
-    /// capacity unused and holds old and new storage at once while it copies.
-    private static func reserveForRest(of total: Int, after read: Int, from firstEntry: Int, in columns: inout EntryColumns) {
+    /// capacity unused and holds old and new storage at once while it copies. The projection is
+    /// renewed after every block and acted on only when it outgrows the capacity.
+    /// The id table is sized the same way: growing it by doubling rehashed every id ten times
+    /// over and zeroed a fresh table each time.
+    private static func reserveForRest(
+        of total: Int, after read: Int, from firstEntry: Int, in columns: inout EntryColumns, ids: inout IDTable
+    ) {
         let entries = columns.count - firstEntry
         guard let scale = projectionScale(total: total, read: read), entries > 0 else { return }
+        if ids.collects, ids.count > 0 {
+            ids.reserveCapacity(Int(Double(ids.count) * scale) + 16, bytes: Int(Double(ids.storedBytes) * scale) + 64)
+        }
         let firstKey = Int(columns.keyStarts[firstEntry])
-        columns.reserveCapacity(
-            firstEntry + Int(Double(entries) * scale) + 16, keys: firstKey + Int(Double(columns.keys.count - firstKey) * scale) + 16,
-            exactly: true)
+        let wanted = firstEntry + Int(Double(entries) * scale) + 16
+        let wantedKeys = firstKey + Int(Double(columns.keys.count - firstKey) * scale) + 16
+        guard wanted > columns.capacity || wantedKeys > columns.keys.capacity else { return }
+        columns.reserveCapacity(wanted, keys: wantedKeys, exactly: true)
     }
 
     /// How many times the first block's entries the whole segment is projected to hold, or nil
@@ -74,7 +83,7 @@ extension SourceIndexer {
     /// a line longer than a block would otherwise project billions of entries from one.
     static func projectionScale(total: Int, read: Int) -> Double? {
         guard read > 0, read >= min(total, projectionSampleBytes) else { return nil }
-        return Double(total) / Double(read) * 1.02
+        return Double(total) / Double(read) * 1.06
     }
 
     static let projectionSampleBytes = 1 << 20

@@ -23,7 +23,7 @@ public enum SourceIndexer {
     ) throws -> SourceIndex {
         var parser = try format.makeParser(options)
         var columns = EntryColumns()
-        var ids = IDTable()
+        var ids = IDTable(collecting: indexing.correlationIDs)
         for (s, segment) in segments.enumerated() {
             if segment.data.isFileBacked {
                 parser = try scanInBlocks(
@@ -134,7 +134,7 @@ public enum SourceIndexer {
             } else {
                 columns.extendLast(toLength: end - openStart)
             }
-            for k in 0..<facts.ids.count {
+            for k in 0..<(ids.collects ? facts.ids.count : 0) {
                 let (range, idKind) = facts.ids[k]
                 columns.appendKeyToLast(ids.intern(line.slice(range), kind: idKind))
             }
