@@ -97,6 +97,7 @@ extension App {
                 moveCursor(to: panes[focus].rows.count - 1)
                 unseen = 0
             }
+        case .readBack: readBack()
         case .run(let line): run(line)
         case .resize(let r, let c):
             screenRows = r
@@ -167,6 +168,12 @@ extension App {
                 total += h
                 panes[p].top -= 1
             }
+        }
+        // The line about dropped entries takes the first screen line when the first row is shown.
+        if showsDroppedNotice(p) && count > 0 {
+            var used = 0
+            for r in 0...cursor { used += self.height(pane: p, row: r, width: rect.width, limit: height) }
+            if used > height - 1 { panes[p].top = 1 }
         }
     }
 
@@ -484,6 +491,7 @@ extension App {
         bookmarks = []
         expanded = []
         unseen = 0
+        entryFloor = complete.count
         for p in panes.indices {
             panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
             if let t = anchors[p] {
