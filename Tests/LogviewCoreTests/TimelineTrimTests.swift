@@ -108,3 +108,11 @@ import Testing
         #expect(tl.dropped(source: 0) == DroppedEntries())
     }
 }
+
+extension TimelineTrimTests {
+    @Test func anUnlimitedBudgetNeverTrims() throws {
+        let (tl, _, _) = try grownTimeline()
+        #expect(tl.dropOldest(keeping: .max) == nil)
+        #expect(tl.count == 8)
+    }
+}

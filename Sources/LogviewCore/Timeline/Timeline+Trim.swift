@@ -47,7 +47,7 @@ extension Timeline {
     @discardableResult
     public func dropOldest(keeping budget: Int) -> TimelineTrim? {
         let budget = max(budget, 1)
-        guard count > budget + budget / 4 else { return nil }
+        guard count > budget, count - budget > budget / 4 else { return nil }  // no overflow at Int.max
         let cut = count - budget
         // Per source, the first entry that must stay: the lowest entry index at or after `cut`.
         var keepFrom = sources.map { $0.details == nil ? max($0.entries.count - 1, 0) : 0 }
