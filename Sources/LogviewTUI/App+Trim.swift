@@ -52,7 +52,7 @@ extension App {
         }
         if !recordSources.isEmpty {
             text += " (" + recordSources.map { VisibleText.string(timeline.sources[$0].name) }.joined(separator: ", ")
-                + ": not in a file, cannot be read back)"
+                + ": not from files, read back only as far as the journal or server still has them)"
         }
         return text + " ──"
     }

@@ -116,3 +116,67 @@ extension TimelineTrimTests {
         #expect(tl.count == 8)
     }
 }
+
+/// Per-entry details numbered by entry, as journal and remote sources keep them.
+final class NumberedDetails: EntryDetailProvider, @unchecked Sendable {
+    var names: [String] = []
+    let canDrop: Bool
+    init(canDrop: Bool) { self.canDrop = canDrop }
+    func appendJSONMembers(entry: Int, to out: inout [UInt8]) { out += Array(names[entry].utf8) }
+    func fields(of entry: Int) -> [Field] { [Field("name", names[entry])] }
+    func dropFirst(_ count: Int) -> Bool {
+        guard canDrop else { return false }
+        names.removeFirst(count)
+        return true
+    }
+}
+
+/// A details provider that says nothing about dropping (the protocol's default).
+final class FixedDetails: EntryDetailProvider, @unchecked Sendable {
+    func appendJSONMembers(entry: Int, to out: inout [UInt8]) {}
+    func fields(of entry: Int) -> [Field] { [] }
+}
+
+extension TimelineTrimTests {
+    func records(_ name: String, _ times: Range<Int64>, details: NumberedDetails?) -> SourceIndex {
+        var b = RecordSourceBuilder(name: name, formatName: "kv-test", parser: try? KeyValueTestFormat().makeParser(FormatOptions()))
+        for t in times {
+            Array("@\(t) info id=q\(t) record \(t)".utf8).withUnsafeBytes {
+                b.append(message: $0, timestamp: Timestamp(nanoseconds: t), precision: .nanoseconds, level: .info)
+            }
+            details?.names.append("record \(t)")
+        }
+        return b.finish(label: "journal:\(name)", details: details)
+    }
+
+    @Test func recordSourcesDropTheirDetailsAlongside() throws {
+        let details = NumberedDetails(canDrop: true)
+        let tl = Timeline(sources: [records("unit", 0..<4, details: details)])
+        tl.appendRecords(records("unit", 4..<8, details: details), to: 0)
+        let trim = try #require(tl.dropOldest(keeping: 5))
+        #expect(trim.droppedPerSource == [3])
+        #expect(tl.times == [3, 4, 5, 6, 7])
+        #expect(tl.sources[0].fields(of: 0) == [Field("name", "record 3")])
+        #expect(tl.sources[0].withBytes(of: 0) { String(decoding: $0, as: UTF8.self) } == "@3 info id=q3 record 3")
+        // Record entries have no file lines: only the count is recorded.
+        #expect(tl.dropped(source: 0).count == 3)
+        #expect(tl.dropped(source: 0).lines == [])
+        #expect(tl.sources[0].segments.count == 2)
+        #expect(tl.correlation.ids.count == 5)
+        #expect(tl.correlation.ids.key(of: "q2") == nil)
+    }
+
+    @Test func detailsThatCannotDropKeepTheirSourceWhole() throws {
+        let fixed = FixedDetails()
+        var b = RecordSourceBuilder(name: "fixed", formatName: "kv-test", parser: nil)
+        for t in Int64(0)..<8 {
+            Array("@\(t) info fixed".utf8).withUnsafeBytes {
+                b.append(message: $0, timestamp: Timestamp(nanoseconds: t), precision: .nanoseconds, level: .info)
+            }
+        }
+        let tl = Timeline(sources: [b.finish(label: "fixed", details: fixed)])
+        #expect(tl.dropOldest(keeping: 5) == nil)
+        #expect(tl.count == 8)
+        #expect(tl.droppedCount == 0)
+    }
+}

@@ -39,8 +39,8 @@ extension Timeline {
     /// `count - budget` positions (a source out of time order keeps what it must), and always keeps
     /// its last entry (lines that arrive later may continue it). Segments no kept entry uses are
     /// freed and the rest renumbered; the ids only dropped entries had leave the id table and the
-    /// correlation is rebuilt over the kept entries. Sources of records with per-entry details
-    /// (journal, remote) are kept whole: their details are numbered by entry.
+    /// correlation is rebuilt over the kept entries. A record source's details drop their first
+    /// entries alongside (`EntryDetailProvider.dropFirst`); one whose details cannot is kept whole.
     ///
     /// Bumps `generation` and sets `firstChangedPosition` to 0 (every position may have moved).
     /// Returns the step, or nil when nothing was dropped. Not thread-safe, like `ingest`.
@@ -50,7 +50,7 @@ extension Timeline {
         guard count > budget, count - budget > budget / 4 else { return nil }  // no overflow at Int.max
         let cut = count - budget
         // Per source, the first entry that must stay: the lowest entry index at or after `cut`.
-        var keepFrom = sources.map { $0.details == nil ? max($0.entries.count - 1, 0) : 0 }
+        var keepFrom = sources.map { max($0.entries.count - 1, 0) }
         for p in cut..<count {
             let r = order[p]
             if r.entry < keepFrom[r.source] { keepFrom[r.source] = r.entry }
@@ -59,11 +59,16 @@ extension Timeline {
         let linked = correlationLinked
         while dropped.count < sources.count { dropped.append(DroppedEntries()) }
         for (s, src) in sources.enumerated() where keepFrom[s] > 0 {
+            if let details = src.details, !details.dropFirst(keepFrom[s]) {
+                keepFrom[s] = 0
+                continue
+            }
             noteDropped(source: s, upTo: keepFrom[s])
             let kept = src.entries.removeFirst(keepFrom[s])
             src.segments = kept.map { src.segments[$0] }
             src.timeOrder = SourceIndex.stableTimeOrder(src.entries.timestamps)
         }
+        guard keepFrom.contains(where: { $0 > 0 }) else { return nil }
         let keyMap = compactIDs()
         var newOrder: [EntryRef] = []
         var newTimes: [Int64] = []
