@@ -24,12 +24,18 @@ import TestSupport
         return app
     }
 
-    @Test func followingTheTailDropsTheOldestAndKeepsMarksOnTheirEntries() throws {
+    /// `following()` after ten new lines came and the timeline was trimmed.
+    func trimmed() throws -> App {
         var app = try following()
         app.timeline.ingest(source: 0, segment: tenLines, firstLine: 4)
         app.timelineGrew()
-        let trimmed = app.trimIfFollowing()
-        #expect(trimmed)
+        let dropped = app.trimIfFollowing()
+        #expect(dropped)
+        return app
+    }
+
+    @Test func followingTheTailDropsTheOldestAndKeepsMarksOnTheirEntries() throws {
+        var app = try trimmed()
         // 17 entries, more than 8 + 8/4: the 7 oldest went (each source keeps its last entry).
         #expect(app.timeline.count == 10)
         #expect(app.timeline.droppedCount == 7)
@@ -63,11 +69,7 @@ import TestSupport
     }
 
     @Test func readingBackKeepsTheViewOnItsEntry() throws {
-        var app = try following()
-        app.timeline.ingest(source: 0, segment: tenLines, firstLine: 4)
-        app.timelineGrew()
-        let trimmed = app.trimIfFollowing()
-        #expect(trimmed)
+        var app = try trimmed()
         app.type("g")
         app.type("R")
         #expect(app.readingBack)
