@@ -208,6 +208,8 @@ public struct Viewer {
         for f in due.sorted() {
             _ = feeds[f].pump(into: app.timeline)
             problems += feeds[f].takeProblems()
+            // The generation already tells that entries grew; taking them keeps the feed's list bounded.
+            _ = feeds[f].takeExtendedEntries()
         }
         let grew = app.timeline.generation != generation
         if grew {

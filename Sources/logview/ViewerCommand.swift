@@ -82,7 +82,8 @@ struct ViewerCommand {
         var loop = Viewer(app: app, backend: backend, signals: signals, loader: loader, follow: options.follow.follow,
             makeFeeds: { loadedBox.value?.feeds() ?? [] }, renderLog: log)
         // `R` after a long follow: the same load again (the files as they are now), then following on from there.
-        loop.readBackLoader = { BackgroundLoad(work) }
+        // The demo corpus is removed once loaded: there is nothing on disk to read back.
+        if plan.demoFiles == nil { loop.readBackLoader = { BackgroundLoad(work) } }
         loop.pacer = FramePacer(interval: FramePacer.interval(environment: environment["LOGVIEW_LIVE_FRAME_MS"]))
         let status = loop.run()
         backend.close()
