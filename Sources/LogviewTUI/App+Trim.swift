@@ -39,8 +39,8 @@ extension App {
 
     /// The line above the first row of a trimmed timeline: how much is gone and how to get it back.
     var droppedNotice: String {
-        let budget = max(entryBudget, entryFloor)
-        var text = "── \(App.grouped(timeline.droppedCount)) older entries dropped from memory (LOGVIEW_MAX_ENTRIES=\(App.grouped(budget)))"
+        // The budget in effect, as the variable would be written (no digit grouping).
+        var text = "── \(App.grouped(timeline.droppedCount)) older entries dropped from memory (LOGVIEW_MAX_ENTRIES=\(max(entryBudget, entryFloor)))"
         if readingBack {
             text += " · reading them back from disk…"
         } else {

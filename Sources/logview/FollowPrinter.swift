@@ -177,7 +177,6 @@ struct FollowPrinter {
             if !release(now: clock(), all: false) { return false }
             trim()
         }
-
     }
 
     static func isPipe(_ fd: Int32) -> Bool {
