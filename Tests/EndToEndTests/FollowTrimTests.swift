@@ -29,6 +29,11 @@ import Testing
             try whole.waitForMessages(what, condition)
         }
 
+        /// Waits for `count` complete output lines from both (text output).
+        func waitForLines(_ what: String, _ count: Int) throws {
+            for run in [trimmed, whole] { try waitUntil(what, process: run.process) { run.lines().count == count } }
+        }
+
         /// Both stopped; their outputs, byte for byte.
         func outputs() -> (trimmed: Data, whole: Data) {
             #expect(trimmed.stop() == 0)
@@ -114,5 +119,31 @@ import Testing
             == ["first request_id=abc123", "second request_id=abc123", "third trace request_id=abc123", "fourth request_id=abc123"])
         let dropped = try #require(pair.droppedNote())
         #expect(dropped >= 4_900 && dropped <= 4_954)
+    }
+
+    @Test func aStackTraceContinuedAfterATrimContinuesItsEntry() throws {
+        let dir = try TemporaryDirectory("follow-trim-trace")
+        defer { dir.remove() }
+        let log = dir.file("app.log")
+        let w = try AppendingWriter(log)
+        w.write(Self.line(0, "start"))
+        let pair = try Pair(["--output", "text", log])
+        defer { pair.remove() }
+        try pair.waitForLines("the first line", 1)
+        // 300 lines end in an error: the budget of 100 is passed, and the error is printed last.
+        w.write((1..<300).map { Self.line($0, "line \($0)") }.joined() + Self.line(300, "boom"))
+        try pair.waitForLines("the error", 301)
+        // Its stack trace comes in a later write: printed as a continuation, not as the entry again.
+        w.write("java.lang.IllegalStateException: boom\n\tat com.example.Trim.run(Trim.java:42)\n")
+        w.write(Self.line(301, "after"))
+        try pair.waitForLines("the line after the trace", 304)
+        let (trimmed, whole) = pair.outputs()
+        #expect(trimmed == whole)
+        let lines = String(decoding: trimmed, as: UTF8.self).split(separator: "\n").suffix(4).map(String.init)
+        #expect(lines.count == 4 && lines[0].hasSuffix("boom") && lines[3].hasSuffix("after"))
+        let indent = String(repeating: " ", count: 35)
+        #expect(Array(lines[1...2]) == [indent + "java.lang.IllegalStateException: boom", indent + "\tat com.example.Trim.run(Trim.java:42)"])
+        // 301 entries at the trim: the 201 oldest go.
+        #expect(pair.droppedNote() == 201)
     }
 }

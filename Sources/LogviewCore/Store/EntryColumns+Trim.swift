@@ -22,13 +22,14 @@ extension EntryColumns {
         for (i, facts) in requests where i >= k { shifted[i - k] = facts }
         requests = shifted
         // Segments in use, in ascending old number; the column then points into that list.
+        var newNumber = [UInt32](repeating: .max, count: Int(segments.max() ?? 0) + 1)
+        for s in segments { newNumber[Int(s)] = 0 }
         var used: [Int] = []
-        var newNumber: [Int: UInt32] = [:]
-        for s in Set(segments).sorted() {
-            newNumber[Int(s)] = UInt32(used.count)
-            used.append(Int(s))
+        for s in newNumber.indices where newNumber[s] == 0 {
+            newNumber[s] = UInt32(used.count)
+            used.append(s)
         }
-        for i in segments.indices { segments[i] = newNumber[Int(segments[i])]! }
+        for i in segments.indices { segments[i] = newNumber[Int(segments[i])] }
         return used
     }
 }
