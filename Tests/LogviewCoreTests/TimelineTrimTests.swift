@@ -180,3 +180,21 @@ extension TimelineTrimTests {
         #expect(tl.droppedCount == 0)
     }
 }
+
+extension TimelineTrimTests {
+    @Test func droppedLinesAreOneSpanPerFileAcrossBatches() throws {
+        // The rotated file was loaded; the live file's lines came in three batches.
+        let a = try Fixture.source("a", "@1 INFO old1\n@2 INFO old2\n", path: "/logs/a.log.1")
+        let tl = Timeline(sources: [a])
+        for (k, first) in [(3, 1), (5, 3), (7, 5)] {
+            tl.ingest(source: 0, segment: Fixture.segment("@\(k) INFO new\n@\(k + 1) INFO new\n", path: "/logs/a.log"), firstLine: first)
+        }
+        let trim = try #require(tl.dropOldest(keeping: 2))
+        #expect(trim.droppedPerSource == [6])
+        #expect(tl.dropped(source: 0).lines == [
+            DroppedLines(path: "/logs/a.log.1", first: 1, last: 2), DroppedLines(path: "/logs/a.log", first: 1, last: 4),
+        ])
+        #expect(a.segments.count == 1)
+        #expect(a.entries.lines == [5, 6])
+    }
+}

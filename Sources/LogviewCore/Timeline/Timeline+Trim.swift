@@ -94,16 +94,29 @@ extension Timeline {
         let src = sources[s]
         let e = src.entries
         dropped[s].count += k
-        for i in 0..<k where e.lines[i] > 0 {
-            let path = src.segments[Int(e.segments[i])].path
-            let first = Int(e.lines[i]), last = first + Int(e.lineCounts[i]) - 1
-            if let j = dropped[s].lines.indices.last, dropped[s].lines[j].path == path {
-                dropped[s].lines[j].first = min(dropped[s].lines[j].first, first)
-                dropped[s].lines[j].last = max(dropped[s].lines[j].last, last)
+        var spans = dropped[s].lines
+        // Entries of one segment run together: its path is looked at once per run, not per entry.
+        var i = 0
+        while i < k {
+            let segment = e.segments[i]
+            var first = Int.max, last = 0
+            while i < k && e.segments[i] == segment {
+                if e.lines[i] > 0 {
+                    first = min(first, Int(e.lines[i]))
+                    last = max(last, Int(e.lines[i]) + Int(e.lineCounts[i]) - 1)
+                }
+                i += 1
+            }
+            guard last > 0 else { continue }
+            let path = src.segments[Int(segment)].path
+            if let j = spans.indices.last, spans[j].path == path {
+                spans[j].first = min(spans[j].first, first)
+                spans[j].last = max(spans[j].last, last)
             } else {
-                dropped[s].lines.append(DroppedLines(path: path, first: first, last: last))
+                spans.append(DroppedLines(path: path, first: first, last: last))
             }
         }
+        dropped[s].lines = spans
     }
 
     /// Keeps only the ids the sources' entries still carry, re-keys the entries, and starts the
