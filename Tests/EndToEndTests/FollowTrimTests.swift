@@ -146,4 +146,17 @@ import Testing
         // 301 entries at the trim: the 201 oldest go.
         #expect(pair.droppedNote() == 201)
     }
+
+    @Test func aBudgetThatIsNoNumberIsAUsageError() throws {
+        let dir = try TemporaryDirectory("follow-trim-bad")
+        defer { dir.remove() }
+        try Self.line(0, "start").write(toFile: dir.file("app.log"), atomically: true, encoding: .utf8)
+        let zero = try Logview.run(["--print", "-f", "--max-entries", "0", dir.file("app.log")], scratch: dir.path)
+        #expect(zero.status == 64)
+        #expect(zero.stderr.contains("--max-entries must be at least 1"), "\(zero.stderr)")
+        let word = try Logview.run(["--print", "-f", dir.file("app.log")], environment: ["LOGVIEW_MAX_ENTRIES": "lots"], scratch: dir.path)
+        #expect(word.status == 64)
+        #expect(word.stderr.contains("LOGVIEW_MAX_ENTRIES must be a whole number of entries, at least 1 (it is 'lots')"), "\(word.stderr)")
+        #expect(word.stdout.isEmpty)
+    }
 }
