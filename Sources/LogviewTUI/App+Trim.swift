@@ -75,6 +75,11 @@ extension App {
             return
         }
         guard !readingBack else { return }
+        // Pivots name requests by keys of this timeline's correlation, which the new one numbers anew.
+        guard pivots.isEmpty else {
+            message = Message(text: "pop the pivots first (Backspace), then R reads the sources back", isError: true)
+            return
+        }
         readingBack = true
         message = Message(text: "reading the sources back from disk…", isError: false)
     }

@@ -71,6 +71,11 @@ import TestSupport
     @Test func readingBackKeepsTheViewOnItsEntry() throws {
         var app = try trimmed()
         app.type("g")
+        // Not under a pivot: its request is named by this timeline's correlation.
+        app.type("rR")
+        #expect(!app.readingBack)
+        #expect(app.message?.text == "pop the pivots first (Backspace), then R reads the sources back")
+        app.type(.backspace)
         app.type("R")
         #expect(app.readingBack)
         #expect(app.screen.line(0) == " ── 7 older entries dropped from memory (LOGVIEW_MAX_ENTRIES=8) · reading them back from disk… ──")
