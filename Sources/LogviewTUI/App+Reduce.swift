@@ -97,6 +97,7 @@ extension App {
                 moveCursor(to: panes[focus].rows.count - 1)
                 unseen = 0
             }
+        case .readBack: readBack()
         case .run(let line): run(line)
         case .resize(let r, let c):
             screenRows = r
@@ -167,6 +168,12 @@ extension App {
                 total += h
                 panes[p].top -= 1
             }
+        }
+        // The line about dropped entries takes the first screen line when the first row is shown.
+        if showsDroppedNotice(p) && count > 0 {
+            var used = 0
+            for r in 0...cursor { used += self.height(pane: p, row: r, width: rect.width, limit: height) }
+            if used > height - 1 { panes[p].top = 1 }
         }
     }
 
@@ -248,15 +255,12 @@ extension App {
 
     /// Puts pane `p`'s cursor on the row nearest `t` (or its last row).
     mutating func place(_ p: Int, near t: Timestamp?, exactly ref: EntryRef? = nil) {
-        if let ref, let pos = RowTest.position(of: ref, in: timeline) {
-            let r = panes[p].rows.row(atOrAfterPosition: pos)
-            if r < panes[p].rows.count && panes[p].rows.position(r) == pos {
-                panes[p].cursor = r
-                panes[p].top = r
-                ensureVisible(p)
-                centre(p)
-                return
-            }
+        if let r = row(of: ref, pane: p) {
+            panes[p].cursor = r
+            panes[p].top = r
+            ensureVisible(p)
+            centre(p)
+            return
         }
         if let t {
             panes[p].cursor = panes[p].rows.row(nearest: t, in: timeline)
@@ -317,7 +321,7 @@ extension App {
     /// line): the group of a nearby entry that lists it as a member. Looks at a bounded
     /// neighbourhood, so the cost does not grow with the timeline.
     func linkedGroup(of ref: EntryRef) -> UInt32? {
-        guard let p = RowTest.position(of: ref, in: timeline) else { return nil }
+        guard let p = timeline.position(of: ref) else { return nil }
         var seen = Set<UInt32>()
         let correlation = timeline.correlation
         for q in max(p - 512, 0)..<min(p + 512, timeline.count) {
@@ -407,7 +411,7 @@ extension App {
         let cursorPosition = rows.position(panes[focus].cursor)
         var candidates: [Int] = []
         for ref in bookmarks {
-            guard let pos = RowTest.position(of: ref, in: timeline) else { continue }
+            guard let pos = timeline.position(of: ref) else { continue }
             let r = rows.row(atOrAfterPosition: pos)
             if r < n && rows.position(r) == pos { candidates.append(pos) }
         }
@@ -484,6 +488,7 @@ extension App {
         bookmarks = []
         expanded = []
         unseen = 0
+        entryFloor = complete.count
         for p in panes.indices {
             panes[p].rows = PaneRows.build(timeline, filter: panes[p].filter, pivots: pivots)
             if let t = anchors[p] {

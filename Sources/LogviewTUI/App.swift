@@ -61,6 +61,12 @@ public struct App: Sendable {
     /// Whether live sources feed the timeline (following; shown in the status line). `F` turns
     /// it on and off; the run loop reads it to start (or stop polling) the live feeds.
     public var isLive = false
+    /// Entries kept in memory while following (`--max-entries`); at least `entryFloor`, the
+    /// entries loaded at start, so only live growth is ever dropped (App+Trim).
+    public var entryBudget = Int.max
+    var entryFloor = 0
+    /// `R` was pressed: the run loop reads the sources again from disk (`readBackDone`).
+    public internal(set) var readingBack = false
     /// Entries that arrived while the focused pane was not at its newest entry.
     public internal(set) var unseen = 0
     public internal(set) var windowPrefix = false
@@ -99,6 +105,7 @@ public struct App: Sendable {
         screenColumns = columns
         panes = [Pane(filter: filter, rows: PaneRows.build(timeline, filter: filter, pivots: []))]
         panes[0].cursor = max(panes[0].rows.count - 1, 0)
+        entryFloor = timeline.count
         refreshSourceColumns()
         ensureVisible(0)
     }

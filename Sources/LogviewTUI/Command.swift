@@ -34,6 +34,8 @@ public enum Command: Equatable, Sendable {
     case toggleBookmark, nextBookmark
     /// `F`: start following (or resume at the newest entry when paused); stop when live.
     case toggleFollow
+    /// Reads the entries dropped from memory back from disk.
+    case readBack
     /// Run a `:` command line.
     case run(String)
     case resize(rows: Int, columns: Int)

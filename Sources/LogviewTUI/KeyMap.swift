@@ -9,6 +9,7 @@ public enum KeyMap {
         ("g  Home", "first entry"),
         ("G  End", "last entry (stays there as entries arrive; resumes paused following)"),
         ("F", "follow new entries on/off (paused: back to the newest)"),
+        ("R", "read back entries dropped from memory (none are dropped while paused)"),
         ("Left  Right  <  >", "scroll long lines sideways"),
         ("0  $", "back to the start / to the end of the selected line"),
         ("W", "wrap long lines on/off"),
@@ -111,6 +112,7 @@ public enum KeyMap {
         case .character(":"): return .openPrompt(.command)
         case .character("f"): return .openPrompt(.filter)
         case .character("F"): return .toggleFollow
+        case .character("R"): return .readBack
         case .character("n"): return .searchNext
         case .character("N"): return .searchPrevious
         case .character("l"): return .cycleLevel

@@ -174,24 +174,13 @@ struct RowTest {
             var positions: [Int32] = []
             positions.reserveCapacity(refs.count)
             for ref in refs {
-                if let p = RowTest.position(of: ref, in: timeline), bounds.contains(p) { positions.append(Int32(p)) }
+                if let p = timeline.position(of: ref), bounds.contains(p) { positions.append(Int32(p)) }
             }
             positions.sort()
             members = positions
         }
         checksEachEntry = !filter.hiddenSources.isEmpty || filter.minimumLevel != nil || !filter.include.isEmpty
             || !filter.exclude.isEmpty
-    }
-
-    /// The timeline position of an entry: binary search by time, then a scan over equal times.
-    static func position(of ref: EntryRef, in timeline: Timeline) -> Int? {
-        var p = timeline.position(atOrAfter: timeline.timestamp(ref))
-        let t = timeline.times.indices.contains(p) ? timeline.times[p] : 0
-        while p < timeline.count && timeline.times[p] == t {
-            if timeline.order[p] == ref { return p }
-            p += 1
-        }
-        return nil
     }
 
     func passes(_ p: Int) -> Bool {

@@ -16,6 +16,10 @@ enum TimelinePane {
         var y = rect.row
         var r = pane.top
         let limit = rect.row + rect.height
+        if app.showsDroppedNotice(p) {
+            screen.put(app.droppedNotice, row: y, column: rect.column + 1, role: .dim, limit: rect.column + rect.width)
+            y += 1
+        }
         while y < limit && r < pane.rows.count {
             y += drawEntry(app, pane: p, row: r, at: y, rect: rect, maxLines: limit - y, into: &screen)
             r += 1

@@ -31,12 +31,20 @@ public struct Viewer {
         self.signals = signals
         self.feeds = feeds
         self.makeFeeds = feeds.isEmpty ? makeFeeds : nil
+        self.feedMaker = makeFeeds
         self.renderLog = renderLog
         self.app.isLive = !feeds.isEmpty
     }
 
     /// The sources being loaded (started by `run`); the viewer answers keys meanwhile.
     var loader: BackgroundLoad?
+    /// Makes the feeds again for a timeline read back from disk (`R`).
+    let feedMaker: (() -> [any LiveFeed])?
+    /// Makes a loader that reads the sources again (`R` after a long follow dropped entries);
+    /// nil: `R` says it cannot.
+    public var readBackLoader: (() -> BackgroundLoad)?
+    /// The read back running, if any.
+    var readBack: BackgroundLoad?
 
     /// A viewer that opens at once over an empty timeline while `loader` reads the sources;
     /// `follow` starts following (`makeFeeds`) once they are loaded.
@@ -115,12 +123,20 @@ public struct Viewer {
             }
             // Without its wake-up pipe (out of descriptors) the loader is looked at every 100 ms.
             if let slot = loaderSlot, fds[slot].fd < 0 { waitAtMost(100) }
+            var readBackSlot: Int?
+            if let readBack {
+                readBackSlot = fds.count
+                fds.append(pollfd(fd: readBack.descriptor, events: Int16(POLLIN), revents: 0))
+                if readBack.descriptor < 0 { waitAtMost(100) }
+            }
             if let ms = pacer.timeout { waitAtMost(ms) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return 1 }
             if signals != nil && fds[1].revents != 0, let status = handleSignals() { return status }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 { return 0 }
             if fds[0].revents != 0 { handleKeys() }
+            if app.readingBack && readBack == nil && !app.shouldQuit { startReadBack() }
+            if let slot = readBackSlot, fds[slot].revents != 0 || fds[slot].fd < 0, !app.shouldQuit { takeReadBack() }
             if let slot = loaderSlot, fds[slot].revents != 0 || fds[slot].fd < 0, !app.shouldQuit { takeLoad() }
             if !live.isEmpty && app.isLive {
                 var due = Set<Int>()
@@ -192,10 +208,42 @@ public struct Viewer {
         for f in due.sorted() {
             _ = feeds[f].pump(into: app.timeline)
             problems += feeds[f].takeProblems()
+            // The generation already tells that entries grew; taking them keeps the feed's list bounded.
+            _ = feeds[f].takeExtendedEntries()
         }
         let grew = app.timeline.generation != generation
-        if grew { app.timelineGrew() }
+        if grew {
+            app.timelineGrew()
+            app.trimIfFollowing()
+        }
         if let last = problems.last { app.message = Message(text: VisibleText.string(last), isError: true) }
         if (grew || !problems.isEmpty) && pacer.changed() { drawLive() }
+    }
+
+    /// `R`: reads the sources again in the background; the old timeline stays on screen (and
+    /// keeps following) until the new one is there.
+    mutating func startReadBack() {
+        guard let make = readBackLoader else {
+            app.readingBack = false
+            app.show(message: "these sources cannot be read back", isError: true)
+            draw()
+            return
+        }
+        let load = make()
+        readBack = load
+        load.start()
+        draw()
+    }
+
+    /// Takes the timeline read back, once it is there; the live feeds start again after what it read.
+    mutating func takeReadBack() {
+        guard let load = readBack else { return }
+        let (_, _, outcome) = load.take()
+        guard let outcome else { return }
+        readBack = nil
+        app.readBackDone(outcome.timeline)
+        if !feeds.isEmpty, let make = feedMaker { feeds = make() }
+        if let first = outcome.problems.first { app.show(message: first, isError: true) }
+        draw()
     }
 }

@@ -20,6 +20,10 @@ struct FollowPrinter {
     /// Milliseconds an entry may wait for older ones.
     let reorderWindow: Int64
     let clock: () -> Int64
+    /// Entries kept in memory (`--max-entries`, never fewer than were loaded at start): beyond it
+    /// the oldest are dropped, so a follow that runs for days stays bounded. Entries waiting to be
+    /// printed are never dropped.
+    var entryBudget = Int.max
 
     /// A held entry, when it arrived (ms) and at which pump.
     private struct Held {
@@ -97,6 +101,18 @@ struct FollowPrinter {
             return true
         }
 
+        /// Drops the oldest entries over the budget, keeping every held one, and carries the
+        /// references into the trimmed timeline (the printed output does not change).
+        func trim() {
+            var budget = entryBudget
+            if let first = held.first, let p = timeline.position(of: first.ref) { budget = max(budget, timeline.count - p) }
+            guard let step = timeline.dropOldest(keeping: budget) else { return }
+            for i in held.indices { held[i].ref = step.map(held[i].ref)! }
+            shown = Set(shown.compactMap { step.map($0) })
+            lastPrinted = lastPrinted.compactMapValues { step.map($0) }
+            lastOutput = lastOutput.flatMap { o in step.map(o.ref).map { (ref: $0, lines: o.lines) } }
+        }
+
         while true {
             var fds: [pollfd] = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
             if watchStdout { fds.append(pollfd(fd: 1, events: 0, revents: 0)) }
@@ -159,6 +175,7 @@ struct FollowPrinter {
                 }
             }
             if !release(now: clock(), all: false) { return false }
+            trim()
         }
     }
 

@@ -47,9 +47,15 @@ struct PrintCommand {
         guard written else { return 0 }  // reader went away: stop quietly
         if options.follow.follow {
             let writer = EntryWriter(timeline: timeline, style: options.output, zone: load.displayZone)
+            let budget = try options.follow.entryBudget(environment: environment)
             let printer = FollowPrinter(timeline: timeline, feeds: load.feeds(), query: load.query, writer: writer,
-                reorderWindow: try options.follow.reorderWindowMilliseconds(), clock: FileFeed.monotonicMilliseconds)
+                reorderWindow: try options.follow.reorderWindowMilliseconds(), clock: FileFeed.monotonicMilliseconds,
+                entryBudget: max(budget, timeline.count))
             guard printer.run(out: &out, printed: selected) else { return 0 }
+            if timeline.droppedCount > 0 {
+                // Says why memory stayed flat, and which knob keeps more.
+                Stderr.line("logview: while following, \(timeline.droppedCount) older entries were dropped from memory (--max-entries/LOGVIEW_MAX_ENTRIES \(budget))")
+            }
         }
         return load.problems.isEmpty ? 0 : 1
     }
@@ -147,6 +153,7 @@ struct PrintCommand {
         }
         let query = try makeQuery(displayZone: displayZone, configWindow: setup.config?.defaults.window)
         _ = try options.follow.reorderWindowMilliseconds()  // a bad --reorder-window fails before anything loads
+        _ = try options.follow.entryBudget(environment: environment)
         var remoteLoading = RemoteLoading(options: options.remote, environment: environment, settings: settings)
         // No --loki/LOKI_ADDR nor a single config endpoint for loki: arguments: a usage error before anything loads.
         let lokiArguments: [String] = configuredLoki.isEmpty ? remote.compactMap { if case .loki(let s) = $0 { s } else { nil } } : []

@@ -55,12 +55,14 @@ struct ViewerCommand {
         // size), unless a time range was asked for: that part may not be in it.
         let previewed: (@Sendable () -> Timeline?)? = query.since == nil && query.until == nil && !plan.specs.isEmpty
             ? { @Sendable in Timeline(sources: SourceLoader.preview(plan.specs, settings: plan.settings)) } : nil
-        let loader = BackgroundLoad(preview: previewed) { report in
+        let work: @Sendable (_ report: @escaping @Sendable (BackgroundLoad.Progress) -> Void) -> BackgroundLoad.Outcome = { report in
             let load = plan.load(printProblems: false) { done, total in report(.init(done: done, total: total)) }
             _ = load.timeline.correlation  // link requests here, so the first `r` does not pay for it
             loadedBox.value = load  // before the outcome is published: the run loop reads it after
             return BackgroundLoad.Outcome(timeline: load.timeline, problems: load.problems.map { "\($0)" })
         }
+        let loader = BackgroundLoad(preview: previewed, work)
+        let budget = try options.follow.entryBudget(environment: environment)
         let signals = SignalWatcher()  // before curses, so ncurses leaves these signals to us
         CrashRestore.arm(terminal: 1)  // even a crash gives the terminal back (stdout is the terminal here)
         defer { CrashRestore.disarm() }
@@ -73,11 +75,15 @@ struct ViewerCommand {
         }
         if let layout = plan.layout { app.arrange(layout, base: filter) }
         if let themeProblem { app.show(message: themeProblem, isError: true) }
+        app.entryBudget = budget
         let log = environment["LOGVIEW_RENDER_LOG"].flatMap { RenderLog(path: $0) }
         // With -f the files and the journal are followed once loaded; new entries join the
         // timeline live. Without, `F` starts following the files after the bytes already read.
         var loop = Viewer(app: app, backend: backend, signals: signals, loader: loader, follow: options.follow.follow,
             makeFeeds: { loadedBox.value?.feeds() ?? [] }, renderLog: log)
+        // `R` after a long follow: the same load again (the files as they are now), then following on from there.
+        // The demo corpus is removed once loaded: there is nothing on disk to read back.
+        if plan.demoFiles == nil { loop.readBackLoader = { BackgroundLoad(work) } }
         loop.pacer = FramePacer(interval: FramePacer.interval(environment: environment["LOGVIEW_LIVE_FRAME_MS"]))
         let status = loop.run()
         backend.close()

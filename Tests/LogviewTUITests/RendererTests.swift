@@ -51,7 +51,7 @@ import TestSupport
     }
 
     @Test func helpOverlayListsTheKeys() throws {
-        var app = try TUIFixture.app(rows: 40, columns: 100)
+        var app = try TUIFixture.app(rows: 42, columns: 100)
         app.type(.function(1))
         let text = app.screen.text
         #expect(text.contains("  logview keys  (Esc, q or F1 closes; j/k scroll)"))

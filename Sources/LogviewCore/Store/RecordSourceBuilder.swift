@@ -137,6 +137,13 @@ public protocol EntryDetailProvider: AnyObject, Sendable {
     func appendJSONMembers(entry: Int, to out: inout [UInt8])
     /// All fields of an entry for the detail view.
     func fields(of entry: Int) -> [Field]
+    /// Forgets the first `count` entries (a long follow trimmed them), so entry i + count becomes
+    /// entry i; false if this provider cannot, and the source is then kept whole.
+    func dropFirst(_ count: Int) -> Bool
+}
+
+extension EntryDetailProvider {
+    public func dropFirst(_ count: Int) -> Bool { false }
 }
 
 final class NoParser: LineParser {

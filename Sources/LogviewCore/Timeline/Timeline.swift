@@ -15,7 +15,9 @@ public final class Timeline: @unchecked Sendable {
         return linkedCorrelation
     }
     var linkedCorrelation: Correlation
-    private var correlationLinked = false
+    var correlationLinked = false
+    /// Per source, what `dropOldest` removed from memory (Timeline+Trim).
+    public internal(set) var dropped: [DroppedEntries] = []
     /// Bumped by every `ingest`; views compare it to know when to refresh.
     public internal(set) var generation = 0
     /// The lowest position the last `ingest` changed (entries before it kept their positions).

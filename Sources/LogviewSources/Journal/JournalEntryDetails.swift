@@ -79,6 +79,19 @@ public final class JournalEntryDetails: EntryDetailProvider, @unchecked Sendable
         other.used = 0
     }
 
+    /// Forgets the first `count` entries and frees the chunks only they used.
+    public func dropFirst(_ count: Int) -> Bool {
+        places.removeFirst(count)
+        lengths.removeFirst(count)
+        let firstUsed = places.first.map { Int($0 >> 32) } ?? max(chunks.count - 1, 0)
+        guard firstUsed > 0 else { return true }
+        for c in chunks[..<firstUsed] { c.deallocate() }
+        chunks.removeFirst(firstUsed)
+        let shift = UInt64(firstUsed) << 32
+        for i in places.indices { places[i] -= shift }
+        return true
+    }
+
     /// Calls `cursor` with the cursor and then `field` with each `(name, value)` of entry `i`.
     func withEntry(_ i: Int, cursor: (UnsafeRawBufferPointer) -> Void, field: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
         let place = places[i]

@@ -148,6 +148,12 @@ final class GatewaydEntryDetails: EntryDetailProvider, @unchecked Sendable {
         fieldLists.append(fields)
     }
 
+    func dropFirst(_ count: Int) -> Bool {
+        cursors.removeFirst(count)
+        fieldLists.removeFirst(count)
+        return true
+    }
+
     func appendJSONMembers(entry: Int, to out: inout [UInt8]) {
         guard entry < cursors.count else {
             out += Array(#""cursor":"","fields":{}"#.utf8)

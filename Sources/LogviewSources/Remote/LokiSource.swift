@@ -166,6 +166,12 @@ final class LokiEntryDetails: EntryDetailProvider, @unchecked Sendable {
     /// Records the label set of the next entry.
     func append(_ number: UInt32) { perEntry.append(number) }
 
+    /// Label sets are few and shared: only the per-entry numbers go.
+    func dropFirst(_ count: Int) -> Bool {
+        perEntry.removeFirst(count)
+        return true
+    }
+
     func appendJSONMembers(entry: Int, to out: inout [UInt8]) {
         out += Array(#""server":"#.utf8)
         Array(server.utf8).withUnsafeBytes { JSONString.append($0, to: &out) }
