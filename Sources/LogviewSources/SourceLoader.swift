@@ -54,6 +54,9 @@ public struct LoadSettings: Sendable {
     /// Print mode with a time window: of each plain file written in time order, only the part that
     /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
     public var timeWindow: ClosedRange<Int64>? = nil
+    /// Spans inside `timeWindow` that hold all that is wanted (a request's lines in sources hours
+    /// apart): each file reads from the first span it reaches to the last. Empty: the whole window.
+    public var timeSpans: [ClosedRange<Int64>] = []
     /// Print mode with `--request-id` and only file sources: the files are scanned for these ids
     /// first and only the time around the lines of the request's ids is read (`loadRequest`).
     public var requestIDPrescan: [String] = []
@@ -210,7 +213,8 @@ public enum SourceLoader {
         }
         let (o, name) = (chosen.options, chosen.name)
         if let window = settings.timeWindow {
-            segments = segments.map { part(of: $0, in: window, format: chosen.format, options: o, clockOffset: job.spec.clockOffset) }
+            let spans = settings.timeSpans.isEmpty ? [window] : settings.timeSpans
+            segments = segments.map { part(of: $0, in: spans, format: chosen.format, options: o, clockOffset: job.spec.clockOffset) }
         }
         do {
             let index = try SourceIndexer.index(
@@ -270,16 +274,16 @@ public enum SourceLoader {
         return .success((format, o, job.name ?? defaultName(job.set.base, chosen.format)))
     }
 
-    /// The part of a file-backed segment that holds `window`, numbered from its first line; the
-    /// whole segment when the format does not resynchronise at entry starts, the file is not in
-    /// time order, or the part cannot be had.
-    static func part(of segment: Segment, in window: ClosedRange<Int64>, format: any LogFormat, options: FormatOptions,
+    /// The part of a file-backed segment that holds `spans` of time, numbered from its first line;
+    /// the whole segment when the format does not resynchronise at entry starts, the file is not
+    /// in time order, or the part cannot be had.
+    static func part(of segment: Segment, in spans: [ClosedRange<Int64>], format: any LogFormat, options: FormatOptions,
         clockOffset: TimeSpan) -> Segment
     {
         guard segment.data.isFileBacked, let parser = try? format.makeParser(options), parser.resynchronizesAtEntryStart,
             let range = SegmentTimeSearch(data: segment.data, clockOffset: clockOffset.nanoseconds, makeParser: {
                 try format.makeParser(options)
-            }).range(earliest: window.lowerBound, latest: window.upperBound),
+            }).range(covering: spans),
             range != 0..<segment.data.count, let data = segment.data.slice(range)
         else { return segment }
         var part = Segment(path: segment.path, data: data, modified: segment.modified)

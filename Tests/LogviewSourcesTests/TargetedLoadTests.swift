@@ -14,10 +14,12 @@ import Testing
         let settings = LoadSettings(defaultZone: .utc)
         let jobs = SourceLoader.jobs(for: [SourceSpec(path: path)]).0
         let t6000: Int64 = 1_769_782_200_000_000_000
-        let window = try #require(SourceLoader.requestWindow(jobs, ids: ["rid=r6000"], settings: settings))
+        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rid=r6000"], settings: settings))
+        #expect(spans.count == 1)
+        let window = spans[0]
         #expect(window.contains(t6000 - 30_000_000_000) && window.contains(t6000 + 30_000_000_000))
         #expect(window.upperBound - window.lowerBound < 240_000_000_000, "\(window) is not a part of the 20 minutes")
-        #expect(SourceLoader.requestWindow(jobs, ids: ["rid=r99999"], settings: settings) == nil)
+        #expect(SourceLoader.requestSpans(jobs, ids: ["rid=r99999"], settings: settings) == nil)
         // The part read for the window holds every entry of the window, numbered as in the file.
         var targeted = settings
         targeted.timeWindow = window
