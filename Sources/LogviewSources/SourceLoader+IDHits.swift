@@ -26,32 +26,39 @@ extension SourceLoader {
     /// Scans every byte of `files` for the searcher's needles, in one pass per block for all of
     /// them, on up to `threads` threads (the files are cut into pieces of `piece` bytes that the
     /// threads take in turn; blocks overlap by a needle's length, so a needle across two blocks or
-    /// pieces is found). The answer has one slot per file, nil where no needle occurs.
+    /// pieces is found). The answer has one slot per file, nil where no needle occurs; with
+    /// `countingNewlines`, also each file's `NewlineIndex`.
     static func idHits(in files: [SegmentBytes], _ searcher: MultiLiteralSearcher, threads: Int,
-        piece: Int = idScanPiece, block: Int = idScanBlock) -> [IDHits?]
+        countingNewlines: Bool = false, piece: Int = idScanPiece, block: Int = idScanBlock)
+        -> (hits: [IDHits?], newlines: [NewlineIndex])
     {
         let pieces = files.enumerated().flatMap { i, file in
             stride(from: 0, to: file.count, by: piece).map { (file: i, start: $0) }
         }
         let taken = Atomic<Int>(0)
         let found = Mutex([IDHits?](repeating: nil, count: files.count))
+        let newlines = Mutex(files.map { [Int](repeating: 0, count: ($0.count + piece - 1) / piece) })
         let overlap = max(0, searcher.longest - 1)
         let scanPieces: @Sendable (Int) -> Void = { _ in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block + overlap, alignment: 64)
             defer { buffer.deallocate() }
             var mine = [IDHits?](repeating: nil, count: files.count)
+            var counted: [(file: Int, piece: Int, newlines: Int)] = []
             while true {
                 let next = taken.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard next < pieces.count else { break }
                 let (f, start) = pieces[next]
                 let data = files[f]
                 let end = min(data.count, start + piece)
-                var at = start
+                var at = start, lines = 0
                 while at < end {
                     // Occurrences starting before `owned` belong to this block; later ones to the next.
                     let owned = min(end, at + block) - at
                     let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<owned + overlap]), at: at)
                     if got == 0 { break }
+                    if countingNewlines {
+                        lines += ByteCount.occurrences(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: buffer[0..<min(got, owned)]))
+                    }
                     searcher.forEachMatch(in: UnsafeRawBufferPointer(rebasing: buffer[0..<got])) { needle, offset in
                         guard offset < owned else { return }
                         let hit = IDHits(first: at + offset, last: at + offset, needles: [needle])
@@ -59,13 +66,16 @@ extension SourceLoader {
                     }
                     at += owned
                 }
+                counted.append((f, start / piece, lines))
             }
             found.withLock { all in
                 for f in all.indices { all[f] = mine[f].map { $0.merged(with: all[f]) } ?? all[f] }
             }
+            newlines.withLock { all in for c in counted { all[c.file][c.piece] = c.newlines } }
         }
         let workers = max(1, min(threads, pieces.count))
         if workers == 1 { scanPieces(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: scanPieces) }
-        return found.withLock { $0 }
+        let perPiece = newlines.withLock { $0 }
+        return (found.withLock { $0 }, zip(files, perPiece).map { NewlineIndex(piece: piece, perPiece: $1, count: $0.count) })
     }
 }

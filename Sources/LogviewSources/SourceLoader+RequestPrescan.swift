@@ -29,7 +29,9 @@ extension SourceLoader {
         let asked = settings.requestIDPrescan
         var plain = settings
         plain.requestIDPrescan = []
-        var spans = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings) : nil
+        let first = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings, countingNewlines: true) : nil
+        var spans = first?.spans
+        plain.knownNewlines = first?.newlines ?? [:]
         var scanned = Set(asked), scans = 1
         var allBytes: Int?  // of every file, once a second scan needs it
         while true {
@@ -53,7 +55,7 @@ extension SourceLoader {
             if scans > requestScans || read > total / 2 {
                 spans = nil
             } else {
-                spans = requestSpans(jobs, ids: new.sorted(), settings: settings, everyID: true).map { merged(current + $0) }
+                spans = requestSpans(jobs, ids: new.sorted(), settings: settings, everyID: true).map { merged(current + $0.spans) }
                 // The new ids only occur inside what was read: reading it again would load the
                 // same entries and find no id beyond them.
                 if spans == current { return (loaded, timeline) }
@@ -89,9 +91,10 @@ extension SourceLoader {
     /// after that of its last; nil when the whole files must be read: no file holds an id (with
     /// `everyID`, some id: an id the parser spells differently), a file is compressed, its format
     /// does not resynchronise, or a hit's time cannot be read. Every file is scanned for all the
-    /// ids at once (`idHits`).
-    static func requestSpans(_ jobs: [Job], ids: [String], settings: LoadSettings, everyID: Bool = false)
-        -> [ClosedRange<Int64>]?
+    /// ids at once (`idHits`); with `countingNewlines`, the newlines of every file scanned are
+    /// counted on the way (`LoadSettings.knownNewlines`).
+    static func requestSpans(_ jobs: [Job], ids: [String], settings: LoadSettings, everyID: Bool = false,
+        countingNewlines: Bool = false) -> (spans: [ClosedRange<Int64>], newlines: [String: NewlineIndex])?
     {
         let searcher = MultiLiteralSearcher(ids.map { Array($0.utf8) }.filter { !$0.isEmpty })
         guard !searcher.needles.isEmpty else { return nil }
@@ -103,7 +106,9 @@ extension SourceLoader {
             guard !files.contains(where: { $0.data.prefix(3).withUnsafeBytes { Gzip.isGzip($0) } }) else { return nil }
             opened.append(files)
         }
-        var hits = idHits(in: opened.flatMap { $0.map(\.data) }, searcher, threads: settings.indexing.threads)[...]
+        let files = opened.flatMap { $0 }
+        let scan = idHits(in: files.map(\.data), searcher, threads: settings.indexing.threads, countingNewlines: countingNewlines)
+        var hits = scan.hits[...]
         var spans: [ClosedRange<Int64>] = []
         var found = Set<Int>()
         for (job, files) in zip(jobs, opened) {
@@ -129,6 +134,7 @@ extension SourceLoader {
             }
         }
         guard !spans.isEmpty, !everyID || found.count == searcher.needles.count else { return nil }
-        return merged(spans)
+        let newlines = countingNewlines ? Dictionary(zip(files.map(\.path), scan.newlines)) { a, _ in a } : [:]
+        return (merged(spans), newlines)
     }
 }

@@ -26,7 +26,7 @@ import Testing
         ]
         let searcher = MultiLiteralSearcher([Array("c0ffee12".utf8), Array("dead".utf8), Array("absent".utf8)])
         for threads in [1, 2, 3] {
-            let hits = SourceLoader.idHits(in: files, searcher, threads: threads, piece: 100, block: 16)
+            let hits = SourceLoader.idHits(in: files, searcher, threads: threads, piece: 100, block: 16).hits
             #expect(hits == [
                 IDHits(first: 95, last: 612, needles: [0, 1]),
                 IDHits(first: 0, last: 15, needles: [1]),
@@ -35,7 +35,27 @@ import Testing
             ], "\(threads) threads")
         }
         // The default pieces and blocks find the same.
-        #expect(SourceLoader.idHits(in: files, searcher, threads: 2)[0] == IDHits(first: 95, last: 612, needles: [0, 1]))
+        #expect(SourceLoader.idHits(in: files, searcher, threads: 2).hits[0] == IDHits(first: 95, last: 612, needles: [0, 1]))
+    }
+
+    /// Newlines counted during the scan number a part of the file as reading it from the start does.
+    @Test func newlinesCountedDuringTheScanGiveTheLineNumberOfEveryOffset() throws {
+        let dir = try TempDir()
+        let text = (0..<120).map { "line \($0)" + String(repeating: "x", count: $0 % 13) }.joined(separator: "\n") + "\n"
+        let data = try FileReader.open(dir.write("n.log", text)).0
+        let searcher = MultiLiteralSearcher([Array("nowhere".utf8)])
+        for threads in [1, 2] {
+            let scan = SourceLoader.idHits(in: [data], searcher, threads: threads, countingNewlines: true, piece: 100, block: 16)
+            #expect(scan.hits == [nil])
+            let index = try #require(scan.newlines.first)
+            let lines = (0...text.utf8.count).map { index.newlines(before: $0, in: data) }
+            #expect(lines == (0...text.utf8.count).map { data.newlines(before: $0) })
+            #expect(lines.last == 120)
+        }
+        // Another size (the file grew or was replaced since): counted from the file itself.
+        let other = try FileReader.open(dir.write("m.log", "a\nb\n")).0
+        let index = SourceLoader.idHits(in: [data], searcher, threads: 1, countingNewlines: true, piece: 100).newlines[0]
+        #expect(index.newlines(before: 4, in: other) == 2)
     }
 
     @Test func spansThatOverlapOrTouchAreJoined() {
@@ -57,7 +77,7 @@ import Testing
         let specs = [SourceSpec(path: try dir.write("app.log", app)), SourceSpec(path: try dir.write("worker.log", worker))]
         let jobs = SourceLoader.jobs(for: specs).0
         var settings = LoadSettings(defaultZone: .utc)
-        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rX"], settings: settings))
+        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rX"], settings: settings)?.spans)
         let t1000: Int64 = 1_769_781_700_000_000_000  // 14:01:40 UTC
         let t11000 = t1000 + 9 * 3_600_000_000_000 + 1_000_000_000_000  // 23:18:20
         #expect(spans.count == 2)

@@ -14,7 +14,7 @@ import Testing
         let settings = LoadSettings(defaultZone: .utc)
         let jobs = SourceLoader.jobs(for: [SourceSpec(path: path)]).0
         let t6000: Int64 = 1_769_782_200_000_000_000
-        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rid=r6000"], settings: settings))
+        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rid=r6000"], settings: settings)?.spans)
         #expect(spans.count == 1)
         let window = spans[0]
         #expect(window.contains(t6000 - 30_000_000_000) && window.contains(t6000 + 30_000_000_000))
