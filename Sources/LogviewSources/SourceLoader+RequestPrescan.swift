@@ -67,7 +67,7 @@ extension SourceLoader {
     static func merged(_ spans: [ClosedRange<Int64>]) -> [ClosedRange<Int64>] {
         var joined: [ClosedRange<Int64>] = []
         for span in spans.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = joined.last, span.lowerBound <= last.upperBound &+ 1 {
+            if let last = joined.last, last.upperBound == .max || span.lowerBound <= last.upperBound + 1 {
                 joined[joined.count - 1] = last.lowerBound...max(last.upperBound, span.upperBound)
             } else {
                 joined.append(span)

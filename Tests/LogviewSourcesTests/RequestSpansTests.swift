@@ -61,6 +61,8 @@ import Testing
     @Test func spansThatOverlapOrTouchAreJoined() {
         #expect(SourceLoader.merged([50...60, 1...10, 11...20, 15...18, 40...45, 44...52]) == [1...20, 40...60])
         #expect(SourceLoader.merged([5...5]) == [5...5])
+        // A span open to the end of time (a hit after the file's last entry start) takes in all later ones.
+        #expect(SourceLoader.merged([9...Int64.max, 20...30, 1...2]) == [1...2, 9...Int64.max])
         #expect(SourceLoader.merged([]) == [])
     }
 
@@ -86,9 +88,7 @@ import Testing
         #expect(spans.allSatisfy { $0.upperBound - $0.lowerBound < 240_000_000_000 })
         var query = Query()
         query.requestIDs = ["rX"]
-        func request(_ t: Timeline) -> [String] {
-            t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
-        }
+        func request(_ t: Timeline) -> [String] { TargetedLoadTests.rows(t, query) }
         let full = Timeline(sources: SourceLoader.load(specs, settings: settings).sources)
         settings.requestIDPrescan = query.requestIDs
         let (loaded, targeted) = SourceLoader.loadRequest(specs, settings: settings)

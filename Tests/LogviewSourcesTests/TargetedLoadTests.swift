@@ -7,6 +7,11 @@ import Testing
 /// Print mode's targeted reads: the time of a request found from the bytes that hold its id, and
 /// the part of a file read for a time window.
 @Suite struct TargetedLoadTests {
+    /// (source, line in its file) of the entries `query` selects.
+    static func rows(_ t: Timeline, _ query: Query) -> [String] {
+        t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
+    }
+
     @Test func aRequestsTimeIsFoundFromTheBytesThatHoldItsIDAndAWindowsPartByTime() throws {
         let dir = try TempDir()
         // 12,000 entries 100 ms apart (20 minutes, about 1.2 MB): entry 6000 is at 14:10:00.
@@ -45,10 +50,7 @@ import Testing
         let specs = [SourceSpec(path: try dir.write("app.log", app)), SourceSpec(path: try dir.write("worker.log", worker))]
         var query = Query()
         query.requestIDs = ["r6000"]
-        /// (source, line in its file) of the request's entries.
-        func request(_ t: Timeline) -> [String] {
-            t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
-        }
+        func request(_ t: Timeline) -> [String] { Self.rows(t, query) }
         var settings = LoadSettings(defaultZone: .utc)
         let full = Timeline(sources: SourceLoader.load(specs, settings: settings).sources)
         settings.requestIDPrescan = query.requestIDs
