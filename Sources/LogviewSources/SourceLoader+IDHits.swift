@@ -23,7 +23,7 @@ extension SourceLoader {
     /// passes over them.
     static let idScanBlock = 256 << 10
 
-    /// Scans every byte of `files` for the searcher's needles, in one pass per block for all of
+    /// Scans every byte of `files` for the searcher's needles, each block read once for all of
     /// them, on up to `threads` threads (the files are cut into pieces of `piece` bytes that the
     /// threads take in turn; blocks overlap by a needle's length, so a needle across two blocks or
     /// pieces is found). The answer has one slot per file, nil where no needle occurs; with

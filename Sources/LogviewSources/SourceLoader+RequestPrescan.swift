@@ -29,9 +29,9 @@ extension SourceLoader {
         let asked = settings.requestIDPrescan
         var plain = settings
         plain.requestIDPrescan = []
-        let first = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings, countingNewlines: true) : nil
-        var spans = first?.spans
-        plain.knownNewlines = first?.newlines ?? [:]
+        let prescan = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings, countingNewlines: true) : nil
+        var spans = prescan?.spans
+        plain.knownNewlines = prescan?.newlines ?? [:]
         var scanned = Set(asked), scans = 1
         var allBytes: Int?  // of every file, once a second scan needs it
         while true {
