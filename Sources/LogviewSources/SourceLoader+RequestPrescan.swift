@@ -29,7 +29,7 @@ extension SourceLoader {
         let asked = settings.requestIDPrescan
         var plain = settings
         plain.requestIDPrescan = []
-        let prescan = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings, countingNewlines: true) : nil
+        let prescan = settings.timeWindow == nil ? requestSpans(jobs, ids: asked, settings: settings, firstScan: true) : nil
         var spans = prescan?.spans
         plain.knownNewlines = prescan?.newlines ?? [:]
         var scanned = Set(asked), scans = 1
@@ -55,7 +55,8 @@ extension SourceLoader {
             if scans > requestScans || read > total / 2 {
                 spans = nil
             } else {
-                spans = requestSpans(jobs, ids: new.sorted(), settings: settings, everyID: true).map { merged(current + $0.spans) }
+                spans = requestSpans(jobs, ids: new.sorted(), settings: settings, everyID: true, known: prescan)
+                    .map { merged(current + $0.spans) }
                 // The new ids only occur inside what was read: reading it again would load the
                 // same entries and find no id beyond them.
                 if spans == current { return (loaded, timeline) }
@@ -91,13 +92,14 @@ extension SourceLoader {
     /// after that of its last; nil when the whole files must be read: no file holds an id (with
     /// `everyID`, some id: an id the parser spells differently), a file is compressed, its format
     /// does not resynchronise, or a hit's time cannot be read. Every file is scanned for all the
-    /// ids at once (`idHits`); with `countingNewlines`, the newlines of every file scanned are
-    /// counted on the way (`LoadSettings.knownNewlines`).
+    /// ids at once (`idHits`); the `firstScan` also counts newlines and picks up the ids of the
+    /// lines that hold the request's, so that a later call for those ids finds them in the
+    /// `known` scan instead of scanning again.
     static func requestSpans(_ jobs: [Job], ids: [String], settings: LoadSettings, everyID: Bool = false,
-        countingNewlines: Bool = false) -> (spans: [ClosedRange<Int64>], newlines: [String: NewlineIndex])?
+        firstScan: Bool = false, known: RequestScan? = nil) -> RequestScan?
     {
-        let searcher = MultiLiteralSearcher(ids.map { Array($0.utf8) }.filter { !$0.isEmpty })
-        guard !searcher.needles.isEmpty else { return nil }
+        let needles = ids.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        guard !needles.isEmpty else { return nil }
         var opened: [[(path: String, data: SegmentBytes, modified: Timestamp)]] = []
         for job in jobs {
             let files = job.set.paths.compactMap { path in
@@ -107,8 +109,16 @@ extension SourceLoader {
             opened.append(files)
         }
         let files = opened.flatMap { $0 }
-        let scan = idHits(in: files.map(\.data), searcher, threads: settings.indexing.threads, countingNewlines: countingNewlines)
-        var hits = scan.hits[...]
+        let scan: IDScan, wanted: Set<Int>
+        let indexes = needles.compactMap { known?.scan.needles.firstIndex(of: $0) }
+        if let known, indexes.count == needles.count, known.paths == files.map(\.path) {
+            (scan, wanted) = (known.scan, Set(indexes))
+        } else {
+            scan = idHits(in: files.map(\.data), needles, threads: settings.indexing.threads, countingNewlines: firstScan,
+                linked: firstScan ? linkedIDs(jobs, opened.map { $0.map { ($0.path, $0.data, $0.modified) } }, settings: settings) : nil)
+            wanted = Set(needles.indices)
+        }
+        var hits = scan.hits(of: wanted)[...]
         var spans: [ClosedRange<Int64>] = []
         var found = Set<Int>()
         for (job, files) in zip(jobs, opened) {
@@ -133,8 +143,45 @@ extension SourceLoader {
                 spans.append((before.time - requestSlack)...(after >= .max - requestSlack ? .max : after + requestSlack))
             }
         }
-        guard !spans.isEmpty, !everyID || found.count == searcher.needles.count else { return nil }
-        let newlines = countingNewlines ? Dictionary(zip(files.map(\.path), scan.newlines)) { a, _ in a } : [:]
-        return (merged(spans), newlines)
+        guard !spans.isEmpty, !everyID || found.count == wanted.count else { return nil }
+        let newlines = firstScan ? Dictionary(zip(files.map(\.path), scan.newlines)) { a, _ in a } : [:]
+        return RequestScan(spans: merged(spans), newlines: newlines, paths: files.map(\.path), scan: scan)
     }
+
+    /// For `idHits`: the ids of a line of file `f` (numbered across `jobs`' files), read by its
+    /// job's format (none when the format cannot be had).
+    static func linkedIDs(_ jobs: [Job], _ opened: [[(String, SegmentBytes, Timestamp)]], settings: LoadSettings)
+        -> @Sendable (_ file: Int, _ line: UnsafeRawBufferPointer) -> [[UInt8]]
+    {
+        var formats: [(format: any LogFormat, options: FormatOptions)?] = []
+        for (job, files) in zip(jobs, opened) {
+            var chosen: (format: any LogFormat, options: FormatOptions)? = nil
+            if let sample = files.last(where: { $0.1.count > 0 }),
+                case .success(let c) = chooseFormat(job, sample: Segment(path: sample.0, data: sample.1, modified: sample.2), settings: settings)
+            {
+                chosen = (c.format, c.options)
+            }
+            formats += Array(repeating: chosen, count: files.count)
+        }
+        let frozen = formats
+        return { f, line in
+            guard let chosen = frozen[f], let parser = try? chosen.format.makeParser(chosen.options) else { return [] }
+            var facts = LineFacts()
+            _ = parser.scan(line, into: &facts)  // a start or a continuation line: its ids either way
+            return (0..<facts.ids.count).map { i in
+                let r = facts.ids[i].range
+                return Array(line[Int(r.start)..<Int(r.end)])
+            }
+        }
+    }
+}
+
+/// What a scan of the files for a request's ids found (`requestSpans`).
+struct RequestScan: Sendable {
+    var spans: [ClosedRange<Int64>]
+    /// By path, when the scan counted them.
+    var newlines: [String: NewlineIndex]
+    /// The files scanned, in the order of `scan`'s.
+    var paths: [String]
+    var scan: IDScan
 }

@@ -24,9 +24,9 @@ import Testing
             try file("c.log", [], size: 333),
             try file("d.log", [(395, "c0ffee12")], size: 403),
         ]
-        let searcher = MultiLiteralSearcher([Array("c0ffee12".utf8), Array("dead".utf8), Array("absent".utf8)])
+        let needles = [Array("c0ffee12".utf8), Array("dead".utf8), Array("absent".utf8)]
         for threads in [1, 2, 3] {
-            let hits = SourceLoader.idHits(in: files, searcher, threads: threads, piece: 100, block: 16).hits
+            let hits = SourceLoader.idHits(in: files, needles, threads: threads, piece: 100, block: 16).hits(of: [0, 1, 2])
             #expect(hits == [
                 IDHits(first: 95, last: 612, needles: [0, 1]),
                 IDHits(first: 0, last: 15, needles: [1]),
@@ -35,7 +35,7 @@ import Testing
             ], "\(threads) threads")
         }
         // The default pieces and blocks find the same.
-        #expect(SourceLoader.idHits(in: files, searcher, threads: 2).hits[0] == IDHits(first: 95, last: 612, needles: [0, 1]))
+        #expect(SourceLoader.idHits(in: files, needles, threads: 2).hits(of: [0, 1, 2])[0] == IDHits(first: 95, last: 612, needles: [0, 1]))
     }
 
     /// Newlines counted during the scan number a part of the file as reading it from the start does.
@@ -43,10 +43,10 @@ import Testing
         let dir = try TempDir()
         let text = (0..<120).map { "line \($0)" + String(repeating: "x", count: $0 % 13) }.joined(separator: "\n") + "\n"
         let data = try FileReader.open(dir.write("n.log", text)).0
-        let searcher = MultiLiteralSearcher([Array("nowhere".utf8)])
+        let needles = [Array("nowhere".utf8)]
         for threads in [1, 2] {
-            let scan = SourceLoader.idHits(in: [data], searcher, threads: threads, countingNewlines: true, piece: 100, block: 16)
-            #expect(scan.hits == [nil])
+            let scan = SourceLoader.idHits(in: [data], needles, threads: threads, countingNewlines: true, piece: 100, block: 16)
+            #expect(scan.hits(of: [0]) == [nil])
             let index = try #require(scan.newlines.first)
             let lines = (0...text.utf8.count).map { index.newlines(before: $0, in: data) }
             #expect(lines == (0...text.utf8.count).map { data.newlines(before: $0) })
@@ -54,8 +54,45 @@ import Testing
         }
         // Another size (the file grew or was replaced since): counted from the file itself.
         let other = try FileReader.open(dir.write("m.log", "a\nb\n")).0
-        let index = SourceLoader.idHits(in: [data], searcher, threads: 1, countingNewlines: true, piece: 100).newlines[0]
+        let index = SourceLoader.idHits(in: [data], needles, threads: 1, countingNewlines: true, piece: 100).newlines[0]
         #expect(index.newlines(before: 4, in: other) == 2)
+    }
+
+    /// The ids of a line that holds an asked id are picked up during the scan, and found in the
+    /// whole files: in pieces taken after they were picked up and, by a second pass, before.
+    @Test func idsOnTheLinesOfAnAskedIDArePickedUpAndFoundEverywhere() throws {
+        let dir = try TempDir()
+        // "T" appears at 10 and 300 (before the line that names it is read), on that line (512),
+        // and at 900; lines are 32 bytes, pieces 128, so the pieces are taken in that order.
+        func line(_ text: String) -> String { text.padding(toLength: 31, withPad: ".", startingAt: 0) + "\n" }
+        var lines = [String](repeating: line("plain"), count: 32)
+        lines[0] = line("x trace=TTT9")
+        lines[9] = line("y trace=TTT9")
+        lines[16] = line("rid=R1 trace=TTT9")
+        lines[28] = line("z trace=TTT9")
+        let data = try FileReader.open(dir.write("a.log", lines.joined())).0
+        let linked: @Sendable (Int, UnsafeRawBufferPointer) -> [[UInt8]] = { file, line in
+            #expect(file == 0)
+            #expect(String(decoding: line, as: UTF8.self) == "rid=R1 trace=TTT9..............")
+            return [Array("TTT9".utf8), Array("rid=R1".utf8)]
+        }
+        for threads in [1, 2] {
+            let scan = SourceLoader.idHits(in: [data], [Array("rid=R1".utf8)], threads: threads, linked: linked, piece: 128, block: 64)
+            #expect(scan.needles == [Array("rid=R1".utf8), Array("TTT9".utf8)])
+            #expect(scan.hits(of: [1]) == [IDHits(first: 8, last: 904, needles: [1])], "\(threads) threads")
+            #expect(scan.hits(of: [0]) == [IDHits(first: 512, last: 512, needles: [0])])
+        }
+    }
+
+    @Test func theLineAroundAHitIsWholeOrNothing() {
+        let text = Array("ab\ncd hit ef\r\ngh".utf8)
+        text.withUnsafeBytes { bytes in
+            #expect(SourceLoader.line(around: 6, in: bytes, atLineStart: false).map { Array($0) } == Array("cd hit ef".utf8))
+            // The first line is whole only when the bytes start a line; the last has no newline.
+            #expect(SourceLoader.line(around: 1, in: bytes, atLineStart: false) == nil)
+            #expect(SourceLoader.line(around: 1, in: bytes, atLineStart: true).map { Array($0) } == Array("ab".utf8))
+            #expect(SourceLoader.line(around: 16, in: bytes, atLineStart: true) == nil)
+        }
     }
 
     @Test func spansThatOverlapOrTouchAreJoined() {
