@@ -54,6 +54,12 @@ public struct LoadSettings: Sendable {
     /// Print mode with a time window: of each plain file written in time order, only the part that
     /// can hold entries in this range (UTC ns, slack included) is read (`SegmentTimeSearch`).
     public var timeWindow: ClosedRange<Int64>? = nil
+    /// Spans inside `timeWindow` that hold all that is wanted (a request's lines in sources hours
+    /// apart): each file reads from the first span it reaches to the last. Empty: the whole window.
+    public var timeSpans: [ClosedRange<Int64>] = []
+    /// Newline counts of files (by path) already read whole, so a part of one is numbered without
+    /// reading the file up to it again (the request prescan counts them).
+    public var knownNewlines: [String: NewlineIndex] = [:]
     /// Print mode with `--request-id` and only file sources: the files are scanned for these ids
     /// first and only the time around the lines of the request's ids is read (`loadRequest`).
     public var requestIDPrescan: [String] = []
@@ -210,7 +216,11 @@ public enum SourceLoader {
         }
         let (o, name) = (chosen.options, chosen.name)
         if let window = settings.timeWindow {
-            segments = segments.map { part(of: $0, in: window, format: chosen.format, options: o, clockOffset: job.spec.clockOffset) }
+            let spans = settings.timeSpans.isEmpty ? [window] : settings.timeSpans
+            segments = segments.map {
+                part(of: $0, in: spans, format: chosen.format, options: o, clockOffset: job.spec.clockOffset,
+                    newlines: settings.knownNewlines[$0.path])
+            }
         }
         do {
             let index = try SourceIndexer.index(
@@ -270,20 +280,22 @@ public enum SourceLoader {
         return .success((format, o, job.name ?? defaultName(job.set.base, chosen.format)))
     }
 
-    /// The part of a file-backed segment that holds `window`, numbered from its first line; the
-    /// whole segment when the format does not resynchronise at entry starts, the file is not in
-    /// time order, or the part cannot be had.
-    static func part(of segment: Segment, in window: ClosedRange<Int64>, format: any LogFormat, options: FormatOptions,
-        clockOffset: TimeSpan) -> Segment
+    /// The part of a file-backed segment that holds `spans` of time, numbered from its first line;
+    /// the whole segment when the format does not resynchronise at entry starts, the file is not
+    /// in time order, or the part cannot be had. `newlines`, when the file's are known, spares
+    /// reading it up to the part to number it.
+    static func part(of segment: Segment, in spans: [ClosedRange<Int64>], format: any LogFormat, options: FormatOptions,
+        clockOffset: TimeSpan, newlines: NewlineIndex? = nil) -> Segment
     {
         guard segment.data.isFileBacked, let parser = try? format.makeParser(options), parser.resynchronizesAtEntryStart,
             let range = SegmentTimeSearch(data: segment.data, clockOffset: clockOffset.nanoseconds, makeParser: {
                 try format.makeParser(options)
-            }).range(earliest: window.lowerBound, latest: window.upperBound),
+            }).range(covering: spans),
             range != 0..<segment.data.count, let data = segment.data.slice(range)
         else { return segment }
         var part = Segment(path: segment.path, data: data, modified: segment.modified)
-        part.firstLine = segment.data.newlines(before: range.lowerBound) + 1
+        part.firstLine = (newlines?.newlines(before: range.lowerBound, in: segment.data)
+            ?? segment.data.newlines(before: range.lowerBound)) + 1
         return part
     }
 

@@ -7,6 +7,11 @@ import Testing
 /// Print mode's targeted reads: the time of a request found from the bytes that hold its id, and
 /// the part of a file read for a time window.
 @Suite struct TargetedLoadTests {
+    /// (source, line in its file) of the entries `query` selects.
+    static func rows(_ t: Timeline, _ query: Query) -> [String] {
+        t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
+    }
+
     @Test func aRequestsTimeIsFoundFromTheBytesThatHoldItsIDAndAWindowsPartByTime() throws {
         let dir = try TempDir()
         // 12,000 entries 100 ms apart (20 minutes, about 1.2 MB): entry 6000 is at 14:10:00.
@@ -14,10 +19,12 @@ import Testing
         let settings = LoadSettings(defaultZone: .utc)
         let jobs = SourceLoader.jobs(for: [SourceSpec(path: path)]).0
         let t6000: Int64 = 1_769_782_200_000_000_000
-        let window = try #require(SourceLoader.requestWindow(jobs, ids: ["rid=r6000"], settings: settings))
+        let spans = try #require(SourceLoader.requestSpans(jobs, ids: ["rid=r6000"], settings: settings)?.spans)
+        #expect(spans.count == 1)
+        let window = spans[0]
         #expect(window.contains(t6000 - 30_000_000_000) && window.contains(t6000 + 30_000_000_000))
         #expect(window.upperBound - window.lowerBound < 240_000_000_000, "\(window) is not a part of the 20 minutes")
-        #expect(SourceLoader.requestWindow(jobs, ids: ["rid=r99999"], settings: settings) == nil)
+        #expect(SourceLoader.requestSpans(jobs, ids: ["rid=r99999"], settings: settings) == nil)
         // The part read for the window holds every entry of the window, numbered as in the file.
         var targeted = settings
         targeted.timeWindow = window
@@ -43,10 +50,7 @@ import Testing
         let specs = [SourceSpec(path: try dir.write("app.log", app)), SourceSpec(path: try dir.write("worker.log", worker))]
         var query = Query()
         query.requestIDs = ["r6000"]
-        /// (source, line in its file) of the request's entries.
-        func request(_ t: Timeline) -> [String] {
-            t.select(query).map { "\(t.sources[$0.source].name):\(t.sources[$0.source].entries.lines[$0.entry])" }
-        }
+        func request(_ t: Timeline) -> [String] { Self.rows(t, query) }
         var settings = LoadSettings(defaultZone: .utc)
         let full = Timeline(sources: SourceLoader.load(specs, settings: settings).sources)
         settings.requestIDPrescan = query.requestIDs

@@ -34,9 +34,30 @@ public struct SegmentTimeSearch {
     /// probes: a clock set back mid-file would make a binary search miss entries) or no entry
     /// start can be found.
     public func range(earliest: Int64, latest: Int64) -> Range<Int>? {
-        guard let first = entryStart(atOrAfter: 0), let last = lastEntryStart(), first.time <= last.time,
-            looksInTimeOrder(from: first.time, to: last.time)
+        range(covering: [earliest...latest])
+    }
+
+    /// The byte range that holds every entry with a time in one of `spans` (ns, slack applied;
+    /// spans far apart, as when a request's sources disagree about the zone by hours): the hull of
+    /// the ranges of the spans that reach the file's time (from its first entry less `tolerance`
+    /// to its last plus `tolerance`; a file in time order holds nothing outside). With no such
+    /// span, or one span, as `range(earliest:latest:)` for the first. Nil as for that, or when
+    /// `spans` is empty.
+    public func range(covering spans: [ClosedRange<Int64>]) -> Range<Int>? {
+        guard !spans.isEmpty, let first = entryStart(atOrAfter: 0), let last = lastEntryStart(),
+            first.time <= last.time, looksInTimeOrder(from: first.time, to: last.time)
         else { return nil }
+        let reaching = spans.filter { $0.upperBound >= first.time &- tolerance && $0.lowerBound <= last.time &+ tolerance }
+        let ranges = (reaching.isEmpty ? [spans[0]] : reaching).map {
+            ordered(first: first, last: last, earliest: $0.lowerBound, latest: $0.upperBound)
+        }
+        return ranges.map(\.lowerBound).min()!..<ranges.map(\.upperBound).max()!
+    }
+
+    /// `range(earliest:latest:)` in a file already found in time order, from `first` to `last`.
+    private func ordered(first: (offset: Int, time: Int64), last: (offset: Int, time: Int64), earliest: Int64,
+        latest: Int64) -> Range<Int>
+    {
         // Lower end: the last probe whose entry is still before the window.
         var lo = 0, hi = data.count
         if first.time >= earliest {
