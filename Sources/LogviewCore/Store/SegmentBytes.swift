@@ -139,7 +139,7 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
-    /// Newlines before `offset`, counted a block at a time with memchr (line numbers of a part).
+    /// Newlines before `offset`, counted a block at a time, 16 bytes a step (line numbers of a part).
     public func newlines(before offset: Int) -> Int {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -147,13 +147,7 @@ public final class SegmentBytes: @unchecked Sendable {
         while at < min(offset, count) {
             let got = read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, offset - at)]), at: at)
             if got == 0 { break }
-            var p = buffer.baseAddress!, left = got
-            while left > 0, let nl = memchr(p, 0x0A, left) {
-                n += 1
-                let step = p.distance(to: nl) + 1
-                p += step
-                left -= step
-            }
+            n += ByteCount.occurrences(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
             at += got
         }
         return n
