@@ -48,7 +48,11 @@ func websocketAccept(_ request: ReplayServer.Request) -> String {
     return run?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
 }
 
-@Suite(.timeLimit(.minutes(3)))
+/// Serialized: run side by side, the first connection of one test's logview to its own replay
+/// server was now and then cut before the server read a byte (an EOF before the websocket
+/// handshake, or a reset of the history request), about 1 run in 4; one after the other, 0 in 14
+/// and 0 in 20 for the reconnect test alone. The cause is not found yet (see the stop's note).
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct LokiFollowEndToEndTests {
     static let query = #"{job="nginx"}"#
 

@@ -99,23 +99,29 @@ public final class ReplayServer: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
 
     /// Stops accepting and closes every open connection.
+    ///
+    /// The connections are shut down under the lock that `serve` closes them under: a descriptor
+    /// closed in between could be reused by another server of the same test process (tests run
+    /// in parallel), whose fresh connection this one would then cut before its first byte.
     public func stop() {
-        let (already, open) = lock.withLock { () -> (Bool, [Int32]) in
+        let already = lock.withLock { () -> Bool in
             let was = stopped
             stopped = true
-            return (was, connections)
+            if !was { for c in connections { shutdown(c, Int32(SHUT_RDWR)) } }
+            return was
         }
         guard !already else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for c in open { shutdown(c, Int32(SHUT_RDWR)) }
     }
 
     public var requestCount: Int { lock.withLock { requests.count } }
 
     private func acceptLoop() {
         while true {
+            // Close-on-exec: a server another test spawns meanwhile (tinyproxy) must not inherit it.
             let c = accept(listener, nil, nil)
+            if c >= 0 { _ = fcntl(c, F_SETFD, FD_CLOEXEC) }
             if c < 0 {
                 if errno == EINTR { continue }
                 return
@@ -135,8 +141,10 @@ public final class ReplayServer: @unchecked Sendable {
 
     private func serve(_ c: Int32) {
         defer {
-            lock.withLock { connections.removeAll { $0 == c } }
-            close(c)
+            lock.withLock {
+                connections.removeAll { $0 == c }
+                close(c)
+            }
         }
         var buffer: [UInt8] = []
         while true {
