@@ -98,6 +98,13 @@ public final class GatewaydServer: @unchecked Sendable {
 
 /// posix_spawn with stdin from /dev/null, optional output silenced, and optionally fd 3.
 public enum Spawn {
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because
+    /// the Glibc module does not declare GNU extensions.
+    private static let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
     public static func run(_ path: String, _ argv: [String], environment: [String], fd3: Int32?, quiet: Bool) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -108,6 +115,10 @@ public enum Spawn {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         if let fd3 { posix_spawn_file_actions_adddup2(&actions, fd3, 3) }
+        // Nothing else of ours: tests run in parallel, and a long-lived server (tinyproxy,
+        // gatewayd, openssl) that inherited another test's pipe end or accepted socket kept it
+        // open, so that test waited for an EOF until its time limit, or its peer saw a reset.
+        if let closeFrom = closeFromAction { _ = closeFrom(&actions, fd3 == nil ? 3 : 4) }
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup($0) } + [nil]
         defer {
