@@ -183,7 +183,7 @@ struct RequestCheck: Sendable {
     var problems: [String] = []
 }
 
-@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(3)))
+@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(10)))
 struct CorpusCheckTests {
     static let sampleSize = 200
 

@@ -5,7 +5,7 @@ import TestSupport
 // Loki sources defined in the config file, against the replay server of RemoteSourcesTests
 // (recorded answers of a real Loki 3.7.6: Loki cannot run on this machine).
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct LokiConfigTests {
     /// A config with one `[loki.x]` endpoint at `url`, a Loki source on it and the local nginx copy.
     static func writeConfig(in local: LocalCopies, url: String) throws -> String {

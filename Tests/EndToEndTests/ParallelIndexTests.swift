@@ -6,7 +6,7 @@ import Testing
 // blocks) on several threads (hundreds of chunk boundaries, many inside stack traces and PostgreSQL
 // ERROR/DETAIL/STATEMENT groups) must print byte-identical output, text and JSON.
 
-@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(3)))
+@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(10)))
 struct ParallelIndexTests {
     static func run(_ corpus: GeneratedCorpus, _ arguments: [String], environment: [String: String], scratch: String)
         throws -> Logview.Run

@@ -41,7 +41,7 @@ struct LocalCopies {
     }
 }
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct RemoteSourcesTests {
     static func lokiReplay() throws -> ReplayServer {
         try ReplayServer { r in
@@ -148,7 +148,7 @@ struct RemoteSourcesTests {
     }
 }
 
-@Suite(.enabled(if: GatewaydServer.isAvailable, "systemd-journal-gatewayd is needed (package systemd-journal-remote)"), .timeLimit(.minutes(2)))
+@Suite(.enabled(if: GatewaydServer.isAvailable, "systemd-journal-gatewayd is needed (package systemd-journal-remote)"), .timeLimit(.minutes(10)))
 struct GatewaydSourceEndToEndTests {
     @Test func aGatewaydJournalMergesWithALocalFile() throws {
         let dir = try TemporaryDirectory("gatewayd")

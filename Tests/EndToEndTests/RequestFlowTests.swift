@@ -393,7 +393,7 @@ enum UTCTime {
 
 // MARK: - Tests
 
-@Suite(.recordedRequestFlow, .timeLimit(.minutes(3)))
+@Suite(.recordedRequestFlow, .timeLimit(.minutes(10)))
 struct RequestFlowTests {
     /// The harness itself: the servers answered, logged the ids where they should, and are gone.
     @Test func serversLeaveCorrelatedLogs() throws {

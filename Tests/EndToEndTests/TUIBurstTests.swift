@@ -9,7 +9,7 @@ import Glibc
 /// A burst of 50,000 lines a second on one followed file, end to end: the built binary in tmux
 /// answers keys while the lines pour in, and afterwards every line is there, the newest at the
 /// bottom. Nothing here measures time (Benchmarks/tui-burst does).
-@Suite(.timeLimit(.minutes(4)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUIBurstTests {
     /// Lines the writer appends after the first (seq 0, written before the viewer starts).
     static let burstLines = 300_000

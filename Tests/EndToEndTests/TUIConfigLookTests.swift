@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The config file's look in the real viewer (tmux): a source's `colour` and `[defaults] theme`.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUIConfigLookTests {
     /// The three TUILogs sources defined in a config file, the backend drawn in `#ff8800`.
     static func writeConfig(_ logs: TUILogs, defaults: String) throws -> String {

@@ -7,7 +7,7 @@ import Glibc
 
 /// Following in the viewer, end to end: the built binary in tmux over real files that the test
 /// appends to while the viewer runs.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUIFollowTests {
     /// An nginx line of a request that is not in `TUILogs` (n >= 200), short enough to fit a row.
     static func nginxLine(_ n: Int, second: Int) -> String {

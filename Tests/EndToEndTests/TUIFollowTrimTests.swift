@@ -4,7 +4,7 @@ import Testing
 /// A long follow in the viewer with a tiny entry budget: old entries leave memory while the view
 /// follows the tail, the top of the timeline says so, nothing is dropped while paused, and `R`
 /// reads everything back from disk with the view on the entry it was on.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUIFollowTrimTests {
     static func lines(_ range: Range<Int>) -> String {
         range.map { FollowTrimTests.line($0 * 10, String(format: "entry %04d", $0 + 1)) }.joined()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--layout` end to end: the built binary in tmux, a config file defining the panes.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUILayoutTests {
     @Test func configLayoutOpensNginxBesidePostgresql() throws {
         let logs = try TUILogs()

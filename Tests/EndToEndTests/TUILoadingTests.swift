@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The viewer is up before a large file is read: the built binary in tmux over a 157 MB log.
-@Suite(.timeLimit(.minutes(4)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUILoadingTests {
     static let blocks = 25
     static let linesPerBlock = 60_000

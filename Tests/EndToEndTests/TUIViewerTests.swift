@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The viewer end to end: the built binary in tmux over real log files.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct TUIViewerTests {
     /// Rows of the timeline on screen (they start with the bookmark column and the date).
     static func timelineRows(_ screen: String) -> [String] {

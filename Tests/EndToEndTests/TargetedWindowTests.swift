@@ -6,7 +6,7 @@ import Testing
 // (found by a byte scan); `LOGVIEW_TARGETED=0` reads everything. Both must print the same bytes,
 // text and JSON (line numbers included), on the shared corpus with and without --hostile.
 
-@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(4)))
+@Suite(.enabled(if: CorpusTools.directory != nil, CorpusTools.skipMessage), .timeLimit(.minutes(10)))
 struct TargetedWindowTests {
     @Test(arguments: CorpusVariant.allCases)
     func aWindowPrintsTheSameAsTheFullRead(_ variant: CorpusVariant) throws {
