@@ -23,16 +23,6 @@ public struct NewlineIndex: Sendable, Equatable {
     func newlines(before offset: Int, in data: SegmentBytes) -> Int {
         guard data.count == count, piece > 0, offset > 0 else { return data.newlines(before: offset) }
         let i = min(min(offset, count) / piece, before.count - 1)
-        let start = i * piece
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(piece, 1 << 20), alignment: 16)
-        defer { buffer.deallocate() }
-        var n = before[i], at = start
-        while at < min(offset, count) {
-            let got = data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, offset - at)]), at: at)
-            if got == 0 { break }
-            n += ByteCount.occurrences(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
-            at += got
-        }
-        return n
+        return before[i] + data.newlines(from: i * piece, before: offset)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -289,14 +290,6 @@ final class ChildProcess: @unchecked Sendable {
     /// Recursive: `arm` holds it from the guard pipe's creation through the guard's spawn.
     private static let spawnLock = NSRecursiveLock()
 
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because
-    /// the Glibc module does not declare GNU extensions. Without it children still get only
-    /// close-on-exec-safe descriptors from us.
-    private static let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-    }()
-
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), looked up the same way.
     private static let chdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
@@ -329,7 +322,7 @@ final class ChildProcess: @unchecked Sendable {
         if let chdir = chdirAction { _ = chdir(&actions, "/") }
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
+        if let closeFrom = Spawn.closeFromAction { _ = closeFrom(&actions, 3) }  // without it, children still get only close-on-exec-safe descriptors
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -99,8 +99,8 @@ public final class GatewaydServer: @unchecked Sendable {
 /// posix_spawn with stdin from /dev/null, optional output silenced, and optionally fd 3.
 public enum Spawn {
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because
-    /// the Glibc module does not declare GNU extensions.
-    private static let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    /// the Glibc module does not declare GNU extensions; nil on an older glibc.
+    public static let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()

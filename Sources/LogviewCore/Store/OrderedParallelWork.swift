@@ -29,20 +29,7 @@ enum OrderedParallelWork {
             return true
         }
         let state = Pipeline(count: count, window: slots, work: work)
-        var spawned: [pthread_t] = []
-        for _ in 0..<min(threads, count) {
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(state).toOpaque()
-            if pthread_create(&thread, nil, { raw in
-                let state = Unmanaged<Pipeline>.fromOpaque(raw!).takeRetainedValue()
-                state.drain()
-                return nil
-            }, context) == 0 {
-                spawned.append(thread)
-            } else {
-                Unmanaged<Pipeline>.fromOpaque(context).release()
-            }
-        }
+        let spawned = ParallelWork.startThreads(min(threads, count)) { state.drain() }
         var finished = true
         for i in 0..<count {
             if spawned.isEmpty {

@@ -16,22 +16,32 @@ enum ParallelWork {
             return
         }
         let job = Job(count: count, body: body)
-        var spawned: [pthread_t] = []
-        for _ in 1..<workers {
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(job).toOpaque()
-            if pthread_create(&thread, nil, { raw in
-                let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
-                job.drain()
-                return nil
-            }, context) == 0 {
-                spawned.append(thread)
-            } else {
-                Unmanaged<Job>.fromOpaque(context).release()  // could not start: the others do its share
-            }
-        }
+        let spawned = startThreads(workers - 1) { job.drain() }  // one that cannot start: the others do its share
         job.drain()
         for thread in spawned { pthread_join(thread, nil) }
+    }
+
+    /// Starts up to `count` threads running `body`; returns those that started (to join).
+    static func startThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) -> [pthread_t] {
+        var started: [pthread_t] = []
+        for _ in 0..<max(0, count) {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+            if pthread_create(&thread, nil, { raw in
+                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, context) == 0 {
+                started.append(thread)
+            } else {
+                Unmanaged<ThreadBody>.fromOpaque(context).release()
+            }
+        }
+        return started
+    }
+
+    private final class ThreadBody: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     private final class Job: Sendable {

@@ -139,11 +139,12 @@ public final class SegmentBytes: @unchecked Sendable {
         }
     }
 
-    /// Newlines before `offset`, counted a block at a time, 16 bytes a step (line numbers of a part).
-    public func newlines(before offset: Int) -> Int {
+    /// Newlines from `start` to before `offset`, counted a block at a time, 16 bytes a step (line
+    /// numbers of a part).
+    public func newlines(from start: Int = 0, before offset: Int) -> Int {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        var n = 0, at = 0
+        var n = 0, at = max(0, start)
         while at < min(offset, count) {
             let got = read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, offset - at)]), at: at)
             if got == 0 { break }
