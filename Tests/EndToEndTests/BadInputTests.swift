@@ -92,7 +92,7 @@ import Glibc
         chmod(p["crlf.log"]!, 0o600)
         // root reads any file, so the check runs as `nobody` (root: via runuser; else: as we are).
         let asNobody = getuid() == 0
-        let binary = E2EPaths.logviewBinary
+        let binary = asNobody ? E2EPaths.logviewBinaryForAnyUser : E2EPaths.logviewBinary
         let command = asNobody
             ? ["/usr/sbin/runuser", "-u", "nobody", "--", binary, "--print", p["crlf.log"]!, p["nonl.log"]!]
             : [binary, "--print", p["crlf.log"]!, p["nonl.log"]!]

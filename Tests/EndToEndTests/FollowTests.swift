@@ -16,10 +16,10 @@ final class FollowRun {
         _ arguments: [String], in dir: TemporaryDirectory, asUser: Int? = nil, output: String = "json",
         environment: [String: String] = [:]
     ) throws {
-        let binary = E2EPaths.logviewBinary
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw HarnessError("the logview binary is missing at \(binary): run `swift build` first, or set LOGVIEW_BIN")
+        guard FileManager.default.isExecutableFile(atPath: E2EPaths.logviewBinary) else {
+            throw HarnessError("the logview binary is missing at \(E2EPaths.logviewBinary): run `swift build` first, or set LOGVIEW_BIN")
         }
+        let binary = asUser == nil ? E2EPaths.logviewBinary : E2EPaths.logviewBinaryForAnyUser
         stdoutPath = dir.file("follow.out")
         stderrPath = dir.file("follow.err")
         let command = (asUser.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] } ?? [])

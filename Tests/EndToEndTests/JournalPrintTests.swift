@@ -131,7 +131,7 @@ struct JournalPrintTests {
         chmod(nginx, 0o644)
         let run = try ChildProcess.run(
             name: "logview-nobody", executable: "/usr/bin/setpriv",
-            arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", E2EPaths.logviewBinary, "--print", "--tz", "UTC",
+            arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", E2EPaths.logviewBinaryForAnyUser, "--print", "--tz", "UTC",
                         "journal-file:" + journal, nginx],
             environment: childEnvironment(["TZ": "UTC"]), scratch: dir.path, timeout: .seconds(60))
         #expect(run.status == 1)

@@ -41,6 +41,24 @@ enum E2EPaths {
         environment["LOGVIEW_BIN"] ?? packageRoot + "/.build/debug/logview"
     }
 
+    /// The logview binary where any user can run it, for the tests that run it as `nobody`: a
+    /// checkout under a private directory (`mktemp -d` makes it 0700) is closed to other users.
+    /// A link (or copy) in a 0755 directory of its own, made once and removed at exit.
+    static let logviewBinaryForAnyUser: String = {
+        let dir = "/tmp/logview-e2e-bin-\(getpid())"
+        mkdir(dir, 0o755)
+        chmod(dir, 0o755)  // whatever the umask
+        let path = dir + "/logview"
+        if link(logviewBinary, path) != 0 { try? FileManager.default.copyItem(atPath: logviewBinary, toPath: path) }
+        chmod(path, 0o755)
+        atexit {
+            let dir = "/tmp/logview-e2e-bin-\(getpid())"
+            unlink(dir + "/logview")
+            rmdir(dir)
+        }
+        return path
+    }()
+
     /// The PostgreSQL server binaries: `LOGVIEW_PG_BIN`, or the newest /usr/lib/postgresql/N/bin.
     static var postgresBin: String? {
         if let dir = environment["LOGVIEW_PG_BIN"] { return dir }
